@@ -1,0 +1,47 @@
+"""The one place that decides who may see a document.
+
+Every way out — pages, search, counts and facets, thumbnails, IIIF images
+and manifests, downloads — asks this module. Nothing else compares access
+levels.
+"""
+
+from disan.catalog.models import AccessLevel, DocumentStatus, HeritageDocument
+
+# Permission codenames (on catalog.HeritageDocument) that open the
+# non-public levels to staff and to readers granted access.
+VIEW_CONDITIONAL = "catalog.view_conditional_document"
+VIEW_SECRET = "catalog.view_secret_document"
+
+
+def visible_levels(user):
+    """Return the access levels ``user`` may see, most open first."""
+    levels = [AccessLevel.PUBLIC]
+    if user is None or not user.is_authenticated or not user.is_active:
+        return levels
+    if user.has_perm(VIEW_CONDITIONAL) or user.has_perm(VIEW_SECRET):
+        levels.append(AccessLevel.CONDITIONAL)
+    if user.has_perm(VIEW_SECRET):
+        levels.append(AccessLevel.SECRET)
+    return levels
+
+
+def can_view(user, document):
+    """Return whether ``user`` may see ``document`` and anything made from it."""
+    return document.access_level in visible_levels(user)
+
+
+def visible_documents(user, queryset=None):
+    """Filter ``queryset`` (default: all documents) to what ``user`` may see."""
+    if queryset is None:
+        queryset = HeritageDocument.objects.all()
+    return queryset.filter(access_level__in=visible_levels(user))
+
+
+def published_documents(user, queryset=None):
+    """Documents ``user`` may see that are digitized and online."""
+    return visible_documents(user, queryset).filter(status=DocumentStatus.ONLINE)
+
+
+def can_download(user, document):
+    """Return whether ``user`` may download access copies of ``document``."""
+    return can_view(user, document)

@@ -1,0 +1,19 @@
+"""Text normalization shared by every app: NFC, natural sort keys."""
+
+import re
+import unicodedata
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def nfc(value):
+    """Return ``value`` in Unicode NFC, or ``value`` unchanged if not a string."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def natural_key(name):
+    """Sort key putting ``page_2`` before ``page_10``; case-insensitive, NFC."""
+    parts = _DIGITS.split(nfc(name).casefold())
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts]

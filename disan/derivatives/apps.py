@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DerivativesConfig(AppConfig):
+    name = "disan.derivatives"
+    label = "derivatives"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IiifConfig(AppConfig):
+    name = "disan.iiif"
+    label = "iiif"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OcrConfig(AppConfig):
+    name = "disan.ocr"
+    label = "ocr"

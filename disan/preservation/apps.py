@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PreservationConfig(AppConfig):
+    name = "disan.preservation"
+    label = "preservation"

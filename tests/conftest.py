@@ -1,0 +1,18 @@
+"""Test-wide settings: every test gets its own data folder."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def disan_home(tmp_path, settings):
+    """Point every DISAN_* path at a fresh folder under ``tmp_path``."""
+    home = tmp_path / "disan-home"
+    settings.DISAN_HOME = home
+    settings.DISAN_OCFL_ROOT = home / "ocfl"
+    settings.DISAN_DERIVATIVES_ROOT = home / "derivatives"
+    settings.DISAN_TRANSFERS_ROOT = home / "transfers"
+    settings.DISAN_SEARCH_INDEX = home / "search" / "index.sqlite3"
+    for path in (home, settings.DISAN_DERIVATIVES_ROOT, settings.DISAN_TRANSFERS_ROOT,
+                 settings.DISAN_SEARCH_INDEX.parent):
+        path.mkdir(parents=True, exist_ok=True)
+    return home

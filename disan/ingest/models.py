@@ -46,7 +46,8 @@ class Transfer(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     # Files in reading order, as staged: [{"name", "path", "size"}].
     files = models.JSONField(default=list, blank=True)
-    changed = models.BooleanField(default=False)
+    # None until the store step decides whether the object changed.
+    changed = models.BooleanField(null=True, default=None)
     created = models.DateTimeField(auto_now_add=True)
 
 
@@ -61,6 +62,8 @@ class Job(models.Model):
         INDEX = "index", _("Index for search")
 
     class Status(models.TextChoices):
+        # Waiting for other jobs of its transfer before it can be queued.
+        WAITING = "waiting", _("Waiting")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")

@@ -1,0 +1,63 @@
+"""Create and update catalog records from ingest metadata."""
+
+import logging
+import unicodedata
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from disan.catalog.models import HeritageDocument, HoldingUnit
+from disan.core.text import nfc
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_FIELDS = (
+    "title", "original_title", "doc_type", "date_written", "year_start", "year_end",
+    "languages", "scripts", "heritage_status", "access_level", "reading_direction",
+    "description",
+)
+
+
+def unit_code(name):
+    """Return a stable ASCII code for a holding unit's name (``Đơn vị`` -> ``don-vi``)."""
+    folded = unicodedata.normalize("NFD", nfc(name).replace("đ", "d").replace("Đ", "D"))
+    return slugify("".join(ch for ch in folded if not unicodedata.combining(ch)))[:64] or "unit"
+
+
+def holding_unit_named(name):
+    """Return the holding unit called ``name``, creating it on first use."""
+    if not name:
+        return None
+    name = nfc(name).strip()
+    unit = HoldingUnit.objects.filter(name=name).first()
+    if unit is None:
+        unit, _ = HoldingUnit.objects.get_or_create(code=unit_code(name), defaults={"name": name})
+    return unit
+
+
+@transaction.atomic
+def upsert_document(metadata):
+    """Create or update the document named by ``metadata["identifier"]``.
+
+    Returns ``(document, changed)``. A record whose fields already match is
+    not saved, so ingesting the same batch twice changes nothing.
+    """
+    identifier = nfc(metadata["identifier"]).strip()
+    values = {field: metadata.get(field) for field in DOCUMENT_FIELDS if field in metadata}
+    values = {key: ("" if value is None and key not in ("year_start", "year_end") else value)
+              for key, value in values.items()}
+    values["holding_unit"] = holding_unit_named(metadata.get("holding_unit") or "")
+
+    document = HeritageDocument.objects.filter(identifier=identifier).first()
+    if document is None:
+        document = HeritageDocument.objects.create(identifier=identifier, **values)
+        logger.info("Document %s created as %s", identifier, document.pk)
+        return document, True
+
+    changed = [key for key, value in values.items() if getattr(document, key) != value]
+    if changed:
+        for key in changed:
+            setattr(document, key, values[key])
+        document.save()
+        logger.info("Document %s updated: %s", document.pk, ", ".join(changed))
+    return document, bool(changed)

@@ -1,0 +1,96 @@
+"""Start a batch: discover documents, stage their files, queue the jobs."""
+
+import dataclasses
+import logging
+import os
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from disan.core.text import nfc
+from disan.ingest import pipeline
+from disan.ingest.discover import discover_batch
+from disan.ingest.exceptions import MetadataError
+from disan.ingest.metadata import normalize_metadata
+from disan.ingest.models import Batch, Job, Rejection, Transfer
+
+logger = logging.getLogger(__name__)
+
+
+def start_batch(path, *, ocr=True, dispatch=None):
+    """Create a batch for the folder ``path`` and queue its identify jobs.
+
+    Files are copied into the transfers area first, so the source folder is
+    only read, and a worker never sees a file that changes under it.
+    """
+    from disan.ingest.tasks import dispatch as send
+
+    dispatch = dispatch or send
+    plan = discover_batch(Path(path))
+    batch = Batch.objects.create(source=nfc(str(Path(path).resolve())), ocr=ocr)
+
+    # Items that belong to no document are refused up front.
+    for problem in plan.problems:
+        Rejection.objects.create(
+            batch=batch, path=nfc(str(problem.path)), code=problem.code, reason=problem.reason
+        )
+
+    jobs = []
+    for number, folder in enumerate(plan.documents, start=1):
+        transfer = _stage(batch, number, folder)
+        if transfer is not None:
+            jobs.append(pipeline.new_job(transfer, Job.Step.IDENTIFY))
+
+    batch.status = Batch.Status.RUNNING if jobs else Batch.Status.DONE
+    batch.save(update_fields=["status"])
+    transaction.on_commit(lambda: [dispatch(job) for job in jobs])
+    logger.info("Batch %s: %d document(s) queued from %s", batch.pk, len(jobs), path)
+    return batch
+
+
+def _stage(batch, number, folder):
+    try:
+        metadata = normalize_metadata(folder.metadata, source=nfc(str(folder.path)))
+    except MetadataError as err:
+        Rejection.objects.create(
+            batch=batch, path=nfc(str(folder.path)), code="metadata_invalid", reason=str(err)
+        )
+        return None
+
+    staging = Path(settings.DISAN_TRANSFERS_ROOT) / str(batch.pk) / f"{number:05d}"
+    staging.mkdir(parents=True, exist_ok=True)
+    files = []
+    for source in folder.files:
+        name = nfc(source.name)
+        target = staging / name
+        if target.exists():
+            Rejection.objects.create(
+                batch=batch, path=nfc(str(source)), code="duplicate_name",
+                reason=f"{source.name} has the same name as another file of this document "
+                "once written in Unicode NFC; rename one of them.",
+            )
+            continue
+        try:
+            _copy(source, target)
+        except OSError as err:
+            Rejection.objects.create(
+                batch=batch, path=nfc(str(source)), code="unreadable",
+                reason=f"{source.name} could not be read ({err.strerror}); "
+                "check its permissions and the disk, then ingest again.",
+            )
+            continue
+        files.append({"name": name, "source": nfc(str(source)), "path": str(target),
+                      "size": target.stat().st_size})
+
+    return Transfer.objects.create(
+        batch=batch, source=nfc(str(folder.path)), staging_path=str(staging),
+        metadata=dataclasses.asdict(metadata), files=files,
+    )
+
+
+def _copy(source, target):
+    partial = target.with_name(target.name + ".part")
+    shutil.copyfile(source, partial)
+    os.replace(partial, target)

@@ -1,0 +1,144 @@
+"""Step 2: put the accepted masters into the document's OCFL object."""
+
+import json
+import logging
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from disan import __version__
+from disan.catalog.models import DocumentStatus, MasterFile, Page
+from disan.ingest import pipeline
+from disan.ingest.models import Job
+from disan.preservation.events import record_event
+from disan.preservation.models import PreservationEvent
+from disan.preservation.storage import get_store
+
+logger = logging.getLogger(__name__)
+
+AGENT = f"Disan {__version__} ingest"
+METADATA_PATH = "metadata/descriptive.json"
+Event = PreservationEvent.Type
+Outcome = PreservationEvent.Outcome
+
+
+def run(job):
+    """Store the masters; when they changed, lay out pages and queue their jobs."""
+    transfer = job.transfer
+    document = transfer.document
+    accepted = [entry for entry in transfer.files if "report" in entry]
+    if transfer.changed is not None and not Path(transfer.staging_path).exists():
+        # A retry after the work was done and the staging area cleared.
+        return []
+
+    # Masters and the descriptive metadata go in together as one version.
+    object_id = document.ocfl_object_id or f"urn:uuid:{document.pk}"
+    metadata_file = Path(transfer.staging_path) / ".disan-descriptive.json"
+    metadata_file.write_text(
+        json.dumps(transfer.metadata, ensure_ascii=False, sort_keys=True, indent=2),
+        encoding="utf-8",
+    )
+    files = [(Path(entry["path"]), entry["name"]) for entry in accepted]
+    result = get_store().put(
+        object_id, files + [(metadata_file, METADATA_PATH)],
+        message=f"Ingest of batch {transfer.batch_id}", agent=AGENT,
+    )
+
+    # An unchanged object whose document is already online needs nothing.
+    if not result.changed and document.status == DocumentStatus.ONLINE:
+        transfer.changed = False
+        transfer.save(update_fields=["changed"])
+        discard_staging(transfer)
+        job.message = f"Unchanged: {object_id} is already at {result.version}."
+        return []
+
+    return _lay_out_pages(transfer, document, accepted, object_id, result)
+
+
+@transaction.atomic
+def _lay_out_pages(transfer, document, accepted, object_id, result):
+    old_derivatives = Path(settings.DISAN_DERIVATIVES_ROOT) / str(document.pk)
+    document.master_files.all().delete()
+    # A retried store job replaces what an earlier attempt laid out.
+    Job.objects.filter(transfer=transfer, step=Job.Step.INDEX).delete()
+
+    # One master file per accepted file; one page per image in it.
+    sequence = 0
+    for number, entry in enumerate(accepted, start=1):
+        report = entry["report"]
+        master = MasterFile.objects.create(
+            document=document, sequence=number, filename=entry["name"],
+            logical_path=entry["name"], sha256=report["sha256"], size=report["size"],
+            mime_type=report["mime_type"], format_name=report["format_name"],
+            puid=report.get("puid") or "", width=report.get("width"),
+            height=report.get("height"), dpi=report.get("dpi"),
+            colour=report.get("colour") or "", bits_per_sample=report.get("bits_per_sample"),
+            page_count=report.get("page_count") or 1, orientation=report.get("orientation") or 1,
+        )
+        for page_in_file, (width, height) in enumerate(report["pages"]):
+            sequence += 1
+            Page.objects.create(
+                document=document, master_file=master, sequence=sequence,
+                page_in_file=page_in_file, label=str(sequence), width=width, height=height,
+            )
+        _record_file_events(document, entry, report)
+
+    document.ocfl_object_id = object_id
+    document.ocfl_version = result.version
+    document.page_count = sequence
+    document.byte_count = sum(entry["report"]["size"] for entry in accepted)
+    document.status = DocumentStatus.PROCESSING
+    document.save()
+    record_event(
+        document=document, event_type=Event.INGESTION, outcome=Outcome.SUCCESS,
+        detail=f"Stored as OCFL object {object_id}, version {result.version}.",
+        data={"object_id": object_id, "version": result.version,
+              "changed": result.changed, "batch": str(transfer.batch_id)},
+        agent=AGENT,
+    )
+    transfer.changed = True
+    transfer.save(update_fields=["changed"])
+
+    # Per page: derive now, OCR after its derivative; index after all pages.
+    derive_jobs = []
+    for page in document.pages.order_by("sequence"):
+        derive_jobs.append(pipeline.new_job(transfer, Job.Step.DERIVE, page=page))
+        pipeline.new_job(transfer, Job.Step.OCR, page=page, waiting=True)
+    pipeline.new_job(transfer, Job.Step.INDEX, waiting=True)
+    transaction.on_commit(lambda: shutil.rmtree(old_derivatives, ignore_errors=True))
+    return derive_jobs
+
+
+def _record_file_events(document, entry, report):
+    name = entry["name"]
+    record_event(
+        document=document, event_type=Event.MESSAGE_DIGEST, outcome=Outcome.SUCCESS,
+        detail=f"SHA-256 {report['sha256']}", data={"sha256": report["sha256"]},
+        file_path=name, agent=AGENT,
+    )
+    record_event(
+        document=document, event_type=Event.FORMAT_IDENTIFICATION, outcome=Outcome.SUCCESS,
+        detail=f"{report['format_name']} ({report['mime_type']}) by content",
+        data={"mime_type": report["mime_type"], "puid": report.get("puid") or ""},
+        file_path=name, agent=AGENT,
+    )
+    record_event(
+        document=document, event_type=Event.VALIDATION, outcome=Outcome.SUCCESS,
+        detail="Decoded in full without error.", data=_technical(report),
+        file_path=name, agent=AGENT,
+    )
+
+
+def _technical(report):
+    keys = ("width", "height", "dpi", "colour", "bits_per_sample", "page_count", "orientation")
+    return {key: report.get(key) for key in keys}
+
+
+def discard_staging(transfer):
+    """Remove the transfer's staged copies once its masters are safe."""
+    staging = Path(transfer.staging_path)
+    root = Path(settings.DISAN_TRANSFERS_ROOT)
+    if staging.is_relative_to(root):
+        shutil.rmtree(staging, ignore_errors=True)

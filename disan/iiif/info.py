@@ -1,0 +1,78 @@
+"""Describe a page's image service: the Image API 3.0 ``info.json``.
+
+Built only from the size recorded on the page at ingest and from settings,
+never by opening the image.
+"""
+
+import math
+
+from django.conf import settings
+from django.urls import reverse
+
+from disan.iiif.parameters import FORMATS, QUALITIES
+
+IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
+IMAGE_PROTOCOL = "http://iiif.io/api/image"
+PROFILE = "level2"
+PROFILE_URI = "http://iiif.io/api/image/3/level2.json"
+
+# Largest output this service renders, in pixels (width x height).
+# Limitation: a constant, not a DISAN_* setting, until settings.py gains
+# DISAN_IIIF_MAX_AREA; it matters only for scans above 36 megapixels, whose
+# full/max image is then served scaled down to this area.
+MAX_AREA = 36_000_000
+
+# Features beyond those level 2 requires.
+EXTRA_FEATURES = [
+    "mirroring",
+    "rotationArbitrary",
+    "sizeUpscaling",
+    "canonicalLinkHeader",
+    "profileLinkHeader",
+]
+
+
+def image_service_id(page, base_url):
+    """Return the absolute id of ``page``'s image service."""
+    return base_url + reverse("iiif:image-base", args=[page.image_id])
+
+
+def scale_factors(width, height, tile_size):
+    """Return the pyramid's scale factors: halvings until one tile holds a level."""
+    factors = [1]
+    while max(width, height) / factors[-1] > tile_size:
+        factors.append(factors[-1] * 2)
+    return factors
+
+
+def level_sizes(width, height, tile_size):
+    """Return the sizes of the reduced pyramid levels, smallest first."""
+    return [
+        {"width": math.ceil(width / factor), "height": math.ceil(height / factor)}
+        for factor in reversed(scale_factors(width, height, tile_size)[1:])
+    ]
+
+
+def build_info(page, base_url):
+    """Return the ``info.json`` document of ``page`` as a dict."""
+    tile_size = settings.DISAN_TILE_SIZE
+    return {
+        "@context": IMAGE_CONTEXT,
+        "id": image_service_id(page, base_url),
+        "type": "ImageService3",
+        "protocol": IMAGE_PROTOCOL,
+        "profile": PROFILE,
+        "width": page.width,
+        "height": page.height,
+        "maxArea": MAX_AREA,
+        "sizes": level_sizes(page.width, page.height, tile_size),
+        "tiles": [
+            {
+                "width": tile_size,
+                "scaleFactors": scale_factors(page.width, page.height, tile_size),
+            }
+        ],
+        "extraQualities": [q for q in QUALITIES if q != "default"],
+        "extraFormats": [f for f in FORMATS if f not in ("jpg", "png")],
+        "extraFeatures": list(EXTRA_FEATURES),
+    }

@@ -1,0 +1,166 @@
+"""HTTP views of the IIIF image service, manifests and page text.
+
+Every response, errors included, carries ``Access-Control-Allow-Origin: *``
+so viewers on other sites can read it. Access is decided in
+:mod:`disan.iiif.lookups`, which defers to :mod:`disan.access.policy`.
+"""
+
+import functools
+import hashlib
+import json
+import logging
+
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseNotModified,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from disan.catalog.models import AccessLevel
+from disan.core.text import nfc
+from disan.iiif import images
+from disan.iiif.exceptions import InvalidRequest, PyramidMissing
+from disan.iiif.info import IMAGE_CONTEXT, MAX_AREA, PROFILE_URI, build_info
+from disan.iiif.lookups import viewable_document, viewable_page
+from disan.iiif.manifests import PRESENTATION_CONTEXT, manifest_json
+from disan.iiif.parameters import parse_image_request
+
+logger = logging.getLogger(__name__)
+
+_PLAIN = "text/plain; charset=utf-8"
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def iiif_endpoint(view):
+    """Answer GET and HEAD, turn errors into plain-text responses, add CORS."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as err:
+            response = HttpResponseNotFound(str(err), content_type=_PLAIN)
+        except InvalidRequest as err:
+            response = HttpResponseBadRequest(str(err), content_type=_PLAIN)
+        except PyramidMissing:
+            logger.exception("Image request %s failed", request.path)
+            response = HttpResponseServerError(
+                "This image cannot be read at the moment.", content_type=_PLAIN
+            )
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return require_http_methods(["GET", "HEAD"])(wrapper)
+
+
+def _base_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def _cache_control(response, document):
+    # Public documents may sit in shared caches; others only in the reader's
+    # browser, and for less time, since access can be withdrawn.
+    if document.access_level == AccessLevel.PUBLIC:
+        response["Cache-Control"] = "public, max-age=86400"
+    else:
+        response["Cache-Control"] = "private, max-age=3600"
+        response["Vary"] = "Cookie"
+    return response
+
+
+def _json_response(request, text, context):
+    # The Image and Presentation APIs ask for JSON-LD when the client says it
+    # accepts it, and plain JSON otherwise.
+    if "application/ld+json" in request.headers.get("Accept", ""):
+        content_type = f'application/ld+json;profile="{context}"'
+    else:
+        content_type = "application/json"
+    return HttpResponse(text.encode("utf-8"), content_type=content_type)
+
+
+@iiif_endpoint
+def image_base(request, image_id):
+    """Redirect the bare image service URI to its ``info.json``."""
+    viewable_page(request.user, image_id)
+    return HttpResponseSeeOther(reverse("iiif:image-info", args=[image_id]))
+
+
+@iiif_endpoint
+def image_info(request, image_id):
+    """Return the ``info.json`` of a page's image service."""
+    page = viewable_page(request.user, image_id)
+    text = json.dumps(build_info(page, _base_url(request)))
+    response = _json_response(request, text, IMAGE_CONTEXT)
+    response["Link"] = f'<{PROFILE_URI}>;rel="profile"'
+    return _cache_control(response, page.document)
+
+
+@iiif_endpoint
+def image(request, image_id, region, size, rotation, quality_format):
+    """Return one rendering of a page: a tile, a thumbnail, a full image."""
+    page = viewable_page(request.user, image_id)
+    image_request = parse_image_request(
+        region,
+        size,
+        rotation,
+        quality_format,
+        width=page.width,
+        height=page.height,
+        max_area=MAX_AREA,
+    )
+    canonical = image_request.canonical()
+    etag = _etag(page, canonical)
+
+    headers = {
+        "ETag": etag,
+        "Link": (
+            f"<{_base_url(request)}{reverse('iiif:image-base', args=[image_id])}/"
+            f'{canonical}>;rel="canonical", <{PROFILE_URI}>;rel="profile"'
+        ),
+    }
+    if etag in _if_none_match(request):
+        response = HttpResponseNotModified(headers=headers)
+    else:
+        body = images.render(image_request, page)
+        response = HttpResponse(
+            body, content_type=images.MEDIA_TYPES[image_request.format], headers=headers
+        )
+    return _cache_control(response, page.document)
+
+
+def _etag(page, canonical):
+    """Tag a rendering by page, pyramid file version and canonical request."""
+    stat = images.pyramid_file(page).stat()
+    seed = f"{page.id}|{stat.st_mtime_ns}|{stat.st_size}|{canonical}"
+    return f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+
+
+def _if_none_match(request):
+    header = request.headers.get("If-None-Match", "")
+    return {part.strip().removeprefix("W/") for part in header.split(",") if part}
+
+
+@iiif_endpoint
+def manifest(request, document_id):
+    """Return the Presentation 3.0 manifest of a document."""
+    document = viewable_document(request.user, document_id)
+    text = manifest_json(document, _base_url(request))
+    response = _json_response(request, text, PRESENTATION_CONTEXT)
+    return _cache_control(response, document)
+
+
+@iiif_endpoint
+def page_text(request, document_id, page_id):
+    """Return the OCR text of one page as plain UTF-8 text."""
+    page = viewable_page(request.user, page_id, document_id=document_id)
+    response = HttpResponse(nfc(page.ocr_text).encode("utf-8"), content_type=_PLAIN)
+    return _cache_control(response, page.document)

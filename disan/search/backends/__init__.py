@@ -1,0 +1,1 @@
+"""Search backends: the contract in ``base``, implementations beside it."""

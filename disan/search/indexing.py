@@ -1,0 +1,73 @@
+"""Keep the search index in step with the catalog.
+
+Other apps call :func:`index_document` after a document's description or
+pages change and :func:`remove_document` after it is deleted; ``disan
+reindex`` rebuilds everything with :func:`reindex_all`.
+"""
+
+import logging
+
+from disan.search import get_backend
+from disan.search.backends.base import IndexDocument
+
+logger = logging.getLogger(__name__)
+
+# Documents written to the index in one transaction by reindex_all().
+BATCH_SIZE = 200
+
+
+def build_index_document(document):
+    """Return the :class:`IndexDocument` of a ``HeritageDocument``."""
+    pages = document.pages.order_by("sequence").values_list("ocr_text", flat=True)
+    holding_unit = document.holding_unit
+    return IndexDocument(
+        id=str(document.id),
+        identifier=document.identifier,
+        title=document.title,
+        original_title=document.original_title,
+        description=document.description,
+        text="\n".join(pages),
+        doc_type=document.doc_type,
+        holding_unit=holding_unit.name if holding_unit is not None else "",
+        languages=list(document.languages or []),
+        scripts=list(document.scripts or []),
+        year_start=document.year_start,
+        year_end=document.year_end,
+        access_level=str(document.access_level),
+        created=document.created.isoformat(),
+    )
+
+
+def index_document(document):
+    """Add or replace ``document`` (a ``HeritageDocument``) in the index."""
+    get_backend().index(build_index_document(document))
+
+
+def remove_document(document_id):
+    """Remove the document with ``document_id``; return whether it was there."""
+    return get_backend().delete(str(document_id))
+
+
+def reindex_all():
+    """Rebuild the index from every document in the catalog; return the count."""
+    from disan.catalog.models import HeritageDocument
+
+    backend = get_backend()
+    # Limitation: the index is empty while it is rebuilt, so a portal search
+    # during a reindex of a large catalog finds only the documents written
+    # so far. Build into a new file and swap it in if that matters.
+    backend.clear()
+    documents = HeritageDocument.objects.select_related("holding_unit").order_by(
+        "created"
+    )
+    batch = []
+    count = 0
+    for document in documents.iterator(chunk_size=BATCH_SIZE):
+        batch.append(build_index_document(document))
+        if len(batch) == BATCH_SIZE:
+            count += backend.index_many(batch)
+            batch = []
+    if batch:
+        count += backend.index_many(batch)
+    logger.info("Reindexed %s documents", count)
+    return count

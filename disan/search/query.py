@@ -1,0 +1,90 @@
+"""What a user typed into the search box, as terms a backend can match.
+
+Nothing typed is passed on as syntax: the only operators are the implicit
+AND between terms and double quotes around a phrase. Every other character
+either belongs to a word (letters, digits, CJK ideographs) or separates
+words, so ``NEAR(``, ``*``, ``-``, ``:``, parentheses and NUL are harmless.
+"""
+
+import dataclasses
+
+from disan.search import vietnamese
+
+# Only this much of a query is read; the rest is ignored.
+MAX_QUERY_CHARS = 1000
+
+# Only this many distinct terms are kept; a query of thousands of words
+# would make a backend's expression huge for no better result.
+MAX_TERMS = 32
+
+
+@dataclasses.dataclass(frozen=True)
+class Term:
+    """Normalized tokens that must occur together, in this order.
+
+    One token is a word or a single Hán character; more than one is a
+    phrase: a quoted part of the query, or a run of Hán characters typed
+    without spaces (a Hán word is such a run).
+    """
+
+    tokens: tuple[str, ...]
+
+    @property
+    def folded(self):
+        """The tokens without diacritics."""
+        return tuple(vietnamese.fold_tokens(self.tokens))
+
+
+@dataclasses.dataclass(frozen=True)
+class ParsedQuery:
+    """All terms of a query; a document matches when every term does."""
+
+    terms: tuple[Term, ...]
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    def tokens(self):
+        """Return every distinct normalized token, in query order."""
+        return list(dict.fromkeys(t for term in self.terms for t in term.tokens))
+
+
+def parse(query):
+    """Return the :class:`ParsedQuery` of ``query`` (any string, or None)."""
+    text = (query or "")[:MAX_QUERY_CHARS]
+    text = vietnamese.normalize(text.replace("\x00", " "))
+
+    terms = []
+    # Even-numbered parts lie outside quotes, odd ones inside; an unmatched
+    # quote opens a phrase running to the end of the query.
+    for number, part in enumerate(text.split('"')):
+        if number % 2:
+            tokens = tuple(vietnamese.TOKEN_PATTERN.findall(part))
+            if tokens:
+                terms.append(Term(tokens))
+        else:
+            terms.extend(_free_terms(part))
+    return ParsedQuery(tuple(dict.fromkeys(terms))[:MAX_TERMS])
+
+
+def _free_terms(part):
+    """Split unquoted text into terms; adjacent ideographs form one."""
+    terms = []
+    run = []
+    run_end = None
+    for match in vietnamese.TOKEN_PATTERN.finditer(part):
+        token = match.group(0)
+        if vietnamese.is_cjk(token) and run and match.start() == run_end:
+            run.append(token)
+        else:
+            if run:
+                terms.append(Term(tuple(run)))
+                run = []
+            if vietnamese.is_cjk(token):
+                run = [token]
+            else:
+                terms.append(Term((token,)))
+        run_end = match.end()
+    if run:
+        terms.append(Term(tuple(run)))
+    return terms

@@ -53,17 +53,24 @@ def render(request, page):
         ) from err
 
 
+def _load(path, **options):
+    # tiffload by name: a damaged file must fail here rather than be handed
+    # to whichever other loader claims it. fail_on="error" turns damaged
+    # tiles into an error instead of grey patches.
+    return pyvips.Image.tiffload(str(path), fail_on="error", **options)
+
+
 def _open_level(path, index, layout):
     if index == 0:
-        return pyvips.Image.new_from_file(str(path))
+        return _load(path)
     if layout == "subifd":
-        return pyvips.Image.new_from_file(str(path), subifd=index - 1)
-    return pyvips.Image.new_from_file(str(path), page=index)
+        return _load(path, subifd=index - 1)
+    return _load(path, page=index)
 
 
 def _levels(path):
     """Return the pyramid layout and the number of levels, full size included."""
-    base = pyvips.Image.new_from_file(str(path))
+    base = _load(path)
     fields = base.get_fields()
     if "n-subifds" in fields and base.get("n-subifds") > 0:
         return "subifd", base.get("n-subifds") + 1

@@ -1,4 +1,10 @@
+"""Progress towards the digitization targets, mounted at ``progress/``."""
+
 from django.urls import path
 
+from disan.targets import views
+
 app_name = "targets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.progress, name="progress"),
+]

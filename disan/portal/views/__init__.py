@@ -1,0 +1,1 @@
+"""HTTP layer of the portal: pages, search, page image files."""

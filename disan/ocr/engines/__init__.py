@@ -1,0 +1,1 @@
+"""OCR engines: a contract in ``base`` and implementations beside it."""

@@ -75,8 +75,9 @@ def make_document(db):
 def make_page(db):
     """Create a page of ``document`` with a real pyramid of the given size."""
 
-    def make(document, sequence=1, width=1000, height=700, ocr_text="", image=None,
-             **options):
+    def make(
+        document, sequence=1, width=1000, height=700, ocr_text="", image=None, **options
+    ):
         master = MasterFile.objects.create(
             document=document,
             sequence=sequence,

@@ -144,11 +144,14 @@ def test_arbitrary_rotation_gives_the_bounding_box_with_transparent_corners(page
     assert image(0, 0)[3] == 0
 
 
-@pytest.mark.parametrize(("quality_format", "loader"), [
-    ("default.jpg", "jpegload_buffer"),
-    ("default.png", "pngload_buffer"),
-    ("default.webp", "webpload_buffer"),
-])
+@pytest.mark.parametrize(
+    ("quality_format", "loader"),
+    [
+        ("default.jpg", "jpegload_buffer"),
+        ("default.png", "pngload_buffer"),
+        ("default.webp", "webpload_buffer"),
+    ],
+)
 def test_formats(page, quality_format, loader):
     request = parse_image_request(
         "full", "pct:10", "0", quality_format, width=1000, height=700
@@ -200,5 +203,7 @@ def test_jpeg_in_place_of_the_pyramid_is_not_decoded(page):
 def test_marked_image_fixture_is_as_described():
     image = marked_image(300, 200)
     assert (image(0, 0), image(99, 99), image(100, 100)) == (
-        [255.0, 0.0, 0.0], [255.0, 0.0, 0.0], [255.0, 255.0, 255.0]
+        [255.0, 0.0, 0.0],
+        [255.0, 0.0, 0.0],
+        [255.0, 255.0, 255.0],
     )

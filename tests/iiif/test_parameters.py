@@ -6,10 +6,22 @@ from disan.iiif.exceptions import InvalidRequest
 from disan.iiif.parameters import Region, max_size, parse_image_request
 
 
-def parse(region="full", size="max", rotation="0", quality_format="default.jpg",
-          width=1000, height=700, max_area=None):
+def parse(
+    region="full",
+    size="max",
+    rotation="0",
+    quality_format="default.jpg",
+    width=1000,
+    height=700,
+    max_area=None,
+):
     return parse_image_request(
-        region, size, rotation, quality_format, width=width, height=height,
+        region,
+        size,
+        rotation,
+        quality_format,
+        width=width,
+        height=height,
         max_area=max_area,
     )
 
@@ -73,8 +85,13 @@ def test_upscaled_max_fills_max_area():
 
 @pytest.mark.parametrize(
     ("rotation", "mirror", "angle"),
-    [("0", False, 0.0), ("90", False, 90.0), ("!180", True, 180.0),
-     ("22.5", False, 22.5), ("360", False, 0.0)],
+    [
+        ("0", False, 0.0),
+        ("90", False, 90.0),
+        ("!180", True, 180.0),
+        ("22.5", False, 22.5),
+        ("360", False, 0.0),
+    ],
 )
 def test_rotation_and_mirroring(rotation, mirror, angle):
     request = parse(rotation=rotation)
@@ -86,8 +103,13 @@ def test_rotation_and_mirroring(rotation, mirror, angle):
     [
         ("full", "max", "0", "default.jpg", "full/max/0/default.jpg"),
         ("pct:0,0,100,100", "1000,", "0", "gray.png", "full/max/0/gray.png"),
-        ("square", "!200,200", "!90", "bitonal.webp",
-         "150,0,700,700/200,200/!90/bitonal.webp"),
+        (
+            "square",
+            "!200,200",
+            "!90",
+            "bitonal.webp",
+            "150,0,700,700/200,200/!90/bitonal.webp",
+        ),
         ("full", "^1500,", "22.50", "color.jpg", "full/^1500,1050/22.5/color.jpg"),
     ],
 )
@@ -99,40 +121,114 @@ def test_canonical_form(region, size, rotation, quality_format, canonical):
 @pytest.mark.parametrize(
     ("region", "size", "rotation", "quality_format", "message"),
     [
-        ("0,0,0,10", "max", "0", "default.jpg", "Region '0,0,0,10' has no width or height."),
-        ("1000,0,10,10", "max", "0", "default.jpg",
-         "Region '1000,0,10,10' lies outside the image, which is 1000x700 pixels."),
-        ("pct:100,0,10,10", "max", "0", "default.jpg",
-         "Region 'pct:100,0,10,10' lies outside the image, which is 1000x700 pixels."),
-        ("-1,0,10,10", "max", "0", "default.jpg",
-         "Region '-1,0,10,10' is not valid: use full, square, x,y,w,h or pct:x,y,w,h "
-         "with non-negative numbers."),
-        ("full", "1001,", "0", "default.jpg",
-         "Size '1001,' is larger than the region (1000x700); add ^ to ask for "
-         "upscaling."),
-        ("full", "pct:101", "0", "default.jpg",
-         "Size 'pct:101' is above 100 percent; add ^ to ask for upscaling."),
+        (
+            "0,0,0,10",
+            "max",
+            "0",
+            "default.jpg",
+            "Region '0,0,0,10' has no width or height.",
+        ),
+        (
+            "1000,0,10,10",
+            "max",
+            "0",
+            "default.jpg",
+            "Region '1000,0,10,10' lies outside the image, which is 1000x700 pixels.",
+        ),
+        (
+            "pct:100,0,10,10",
+            "max",
+            "0",
+            "default.jpg",
+            "Region 'pct:100,0,10,10' lies outside the image, which is 1000x700 "
+            "pixels.",
+        ),
+        (
+            "-1,0,10,10",
+            "max",
+            "0",
+            "default.jpg",
+            "Region '-1,0,10,10' is not valid: use full, square, x,y,w,h or "
+            "pct:x,y,w,h with non-negative numbers.",
+        ),
+        (
+            "full",
+            "1001,",
+            "0",
+            "default.jpg",
+            "Size '1001,' is larger than the region (1000x700); add ^ to ask for "
+            "upscaling.",
+        ),
+        (
+            "full",
+            "pct:101",
+            "0",
+            "default.jpg",
+            "Size 'pct:101' is above 100 percent; add ^ to ask for upscaling.",
+        ),
         ("full", "pct:0", "0", "default.jpg", "Size 'pct:0' gives an empty image."),
-        ("full", ",", "0", "default.jpg",
-         "Size ',' is not valid: use max, w,, ,h, pct:n, w,h or !w,h, each "
-         "optionally after ^."),
-        ("full", "!200,", "0", "default.jpg", "Size '!200,' needs both a width and a height."),
-        ("full", "full", "0", "default.jpg",
-         "Size 'full' is not valid: use max, w,, ,h, pct:n, w,h or !w,h, each "
-         "optionally after ^."),
-        ("full", "max", "361", "default.jpg",
-         "Rotation '361' is not valid: use a number of degrees from 0 to 360, "
-         "optionally after ! to mirror."),
-        ("full", "max", "-90", "default.jpg",
-         "Rotation '-90' is not valid: use a number of degrees from 0 to 360, "
-         "optionally after ! to mirror."),
-        ("full", "max", "0", "native.jpg",
-         "Quality 'native' is not offered; use one of default, color, gray, bitonal."),
-        ("full", "max", "0", "default.gif",
-         "Format 'gif' is not offered; use one of jpg, png, webp."),
-        ("full", "max", "0", "default",
-         "'default' has no format: end the request with quality.format, e.g. "
-         "default.jpg."),
+        (
+            "full",
+            ",",
+            "0",
+            "default.jpg",
+            "Size ',' is not valid: use max, w,, ,h, pct:n, w,h or !w,h, each "
+            "optionally after ^.",
+        ),
+        (
+            "full",
+            "!200,",
+            "0",
+            "default.jpg",
+            "Size '!200,' needs both a width and a height.",
+        ),
+        (
+            "full",
+            "full",
+            "0",
+            "default.jpg",
+            "Size 'full' is not valid: use max, w,, ,h, pct:n, w,h or !w,h, each "
+            "optionally after ^.",
+        ),
+        (
+            "full",
+            "max",
+            "361",
+            "default.jpg",
+            "Rotation '361' is not valid: use a number of degrees from 0 to 360, "
+            "optionally after ! to mirror.",
+        ),
+        (
+            "full",
+            "max",
+            "-90",
+            "default.jpg",
+            "Rotation '-90' is not valid: use a number of degrees from 0 to 360, "
+            "optionally after ! to mirror.",
+        ),
+        (
+            "full",
+            "max",
+            "0",
+            "native.jpg",
+            "Quality 'native' is not offered; use one of default, color, gray, "
+            "bitonal.",
+        ),
+        (
+            "full",
+            "max",
+            "0",
+            "default.gif",
+            "Format 'gif' is not offered; use one of jpg, png, webp.",
+        ),
+        (
+            "full",
+            "max",
+            "0",
+            "default",
+            "'default' has no format: end the request with quality.format, e.g. "
+            "default.jpg.",
+        ),
     ],
 )
 def test_bad_parameters_are_rejected_with_a_reason(

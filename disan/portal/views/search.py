@@ -8,10 +8,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from disan.access.policy import published_documents, visible_levels
-from disan.catalog.models import HoldingUnit
 from disan.portal.labels import century_label, language_name
 from disan.portal.listing import with_cover
-from disan.portal.queries import FACET_KEYS, PAGE_SIZE, SearchQuery
+from disan.portal import queries
+from disan.portal.queries import FACET_KEYS, SearchQuery
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +47,14 @@ def search(request):
     try:
         found = get_backend().search(
             query.text, access_levels=levels, filters=query.filters or None,
-            offset=query.offset, limit=PAGE_SIZE,
+            offset=query.offset, limit=queries.PAGE_SIZE,
         )
     except ValueError as err:
         logger.info("Search %r could not be run: %s", query.text, err)
         context["error"] = _("This search could not be understood. Try simpler words.")
         return render(request, "portal/search.html", context)
 
-    page_count = max(1, -(-found.total // PAGE_SIZE))
+    page_count = max(1, -(-found.total // queries.PAGE_SIZE))
     labels = _labelers()
     context.update(
         total=found.total,
@@ -93,10 +93,10 @@ def _results(user, hits):
 
 def _labelers():
     """Return, per facet key, a function giving the label of a facet value."""
-    unit_names = dict(HoldingUnit.objects.values_list("code", "name"))
+    # The index stores holding units by name, so their values are labels.
     return {
         "doc_type": str,
-        "holding_unit": lambda value: unit_names.get(value, value),
+        "holding_unit": str,
         "language": language_name,
         "century": century_label,
     }

@@ -54,10 +54,13 @@ def render(request, page):
 
 
 def _load(path, **options):
-    # tiffload by name: a damaged file must fail here rather than be handed
-    # to whichever other loader claims it. fail_on="error" turns damaged
-    # tiles into an error instead of grey patches.
-    return pyvips.Image.tiffload(str(path), fail_on="error", **options)
+    # Loaded from a source, not by file name: libvips caches loads by file
+    # name, and would go on serving a pyramid after derivation replaced it.
+    # tiffload by name, so a damaged file fails here rather than going to
+    # whichever other loader claims it; fail_on="error" turns damaged tiles
+    # into an error instead of grey patches.
+    source = pyvips.Source.new_from_file(str(path))
+    return pyvips.Image.tiffload_source(source, fail_on="error", **options)
 
 
 def _open_level(path, index, layout):

@@ -207,3 +207,19 @@ def test_marked_image_fixture_is_as_described():
         [255.0, 0.0, 0.0],
         [255.0, 255.0, 255.0],
     )
+
+
+def test_replaced_pyramid_is_read_afresh(make_document, make_page):
+    """Derivation may rewrite a pyramid; the old pixels must not be served."""
+    document = make_document()
+    page = make_page(document)
+    assert is_red(render(page, size="pct:50"), 10, 10)
+
+    blue = (pyvips.Image.black(1000, 700, bands=3) + [0, 0, 255]).cast("uchar")
+    make_page(document, sequence=2, image=blue.copy(interpretation="srgb"))
+    target = settings.DISAN_DERIVATIVES_ROOT / page.pyramid_path
+    (settings.DISAN_DERIVATIVES_ROOT / f"pyramids/{document.id}/0002.tif").replace(
+        target
+    )
+    red, green, blue_value = render(page, size="pct:50")(10, 10)
+    assert (red < 10, green < 10, blue_value > 245) == (True, True, True)

@@ -189,7 +189,7 @@ class OCFLStore(ObjectStore):
                 staged = _stage(object_dir, staging / "object", new_version)
                 self._switch(staged, object_dir, staging)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            self._discard_staging(staging, object_dir)
 
         inventory = new_version.inventory
         logger.info("Stored object %s version %s", object_id, inventory.head)
@@ -257,8 +257,24 @@ class OCFLStore(ObjectStore):
         # the switch forward if the process dies between the two renames.
         marker = json.dumps({"object_dir": str(object_dir)})
         durable.write_file(staging / COMMIT_MARKER, marker.encode("utf-8"))
-        os.rename(object_dir, staging / "previous")
-        os.rename(staged, object_dir)
+        previous = staging / "previous"
+        os.rename(object_dir, previous)
+        try:
+            os.rename(staged, object_dir)
+        except OSError as err:
+            os.rename(previous, object_dir)
+            raise StorageError(
+                f"Cannot switch in the new version of {object_dir} ({err}); the "
+                "previous version is back in place. Check permissions and retry."
+            ) from err
+
+    def _discard_staging(self, staging, object_dir):
+        # A switch by renames that stopped halfway holds the only copy of the
+        # object in its staging folder: keep it for _recover().
+        if (staging / COMMIT_MARKER).is_file() and not object_dir.exists():
+            logger.warning("Kept staging folder %s of an unfinished switch", staging)
+            return
+        shutil.rmtree(staging, ignore_errors=True)
 
     def _recover(self, key, object_dir):
         # Called with the object's lock held: any staging folder of this

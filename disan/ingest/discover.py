@@ -1,0 +1,203 @@
+"""Find the documents in a folder handed over for ingest.
+
+A batch folder holds one sub-folder per document, or is itself one
+document folder. A document folder holds its page files (images or PDFs)
+in reading order by natural sort, and may hold ``metadata.json``; the batch
+may hold ``metadata.csv`` at its top. Whatever cannot belong to a document
+is listed as a problem with a stable code; nothing is followed through a
+symbolic link, and hidden files and operating-system clutter are skipped.
+"""
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from disan.core.text import natural_key, nfc
+from disan.ingest.exceptions import BatchPathError, MetadataError
+from disan.ingest.metadata import read_metadata_csv, read_metadata_json
+
+logger = logging.getLogger(__name__)
+
+CSV_NAME = "metadata.csv"
+JSON_NAME = "metadata.json"
+# Files that file managers leave behind; compared casefolded.
+OS_CLUTTER = {"thumbs.db", "ehthumbs.db", "desktop.ini", ".ds_store", "icon\r"}
+
+
+@dataclass
+class DocumentFolder:
+    """One document of a batch: its files in reading order and metadata."""
+
+    name: str
+    path: Path
+    files: list[Path] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something in the batch that cannot become part of a document."""
+
+    path: Path
+    code: str
+    reason: str
+
+
+@dataclass
+class BatchPlan:
+    """What :func:`discover_batch` found."""
+
+    documents: list[DocumentFolder] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    ignored: list[Path] = field(default_factory=list)
+
+
+def discover_batch(path):
+    """Return the :class:`BatchPlan` of the folder ``path``.
+
+    A single file given as ``path`` is a document of one file, named after
+    the file without its extension. Trade-off: when ``metadata.csv`` is
+    invalid, no document is planned at all, since ingesting documents with
+    default metadata could publish what the cataloguer meant to restrict.
+    Raises :class:`BatchPathError` when ``path`` is missing or unusable.
+    """
+    path = Path(path)
+    if not os.path.lexists(path):
+        raise BatchPathError(
+            f"{nfc(str(path))} does not exist. Give the folder that holds the "
+            "document folders (or one document folder)."
+        )
+    if path.is_file():
+        name = nfc(path.stem)
+        document = DocumentFolder(name, path.parent, [path], {"folder": name})
+        return BatchPlan(documents=[document])
+    if not path.is_dir():
+        raise BatchPathError(
+            f"{nfc(str(path))} is neither a folder nor a file. Give the folder "
+            "that holds the document folders."
+        )
+
+    plan = BatchPlan()
+    folders, files = _scan(path, plan)
+    rows = _csv_rows(path, files, plan)
+    if rows is None:
+        return plan
+
+    # Sub-folders are documents; without any, the folder itself is one.
+    if folders:
+        for stray in files:
+            if nfc(stray.name) != CSV_NAME:
+                plan.problems.append(Problem(stray, "outside_document", (
+                    f"{nfc(stray.name)} lies beside the document folders; move "
+                    "it into the folder of its document."
+                )))
+        candidates = folders
+    else:
+        candidates = [path]
+
+    for folder in candidates:
+        name = nfc(folder.name)
+        document = _document(folder, rows.pop(name, {}), plan, folder == path)
+        if document is not None:
+            plan.documents.append(document)
+
+    for name in rows:
+        plan.problems.append(Problem(path / name, "metadata_unmatched", (
+            f"{CSV_NAME} names the folder '{name}', which is not in the batch; "
+            "correct the row or add the folder."
+        )))
+    logger.debug("Discovered %d document(s) in %s", len(plan.documents), path)
+    return plan
+
+
+def _scan(folder, plan):
+    """Return the sub-folders and files of ``folder``, in natural order."""
+    folders, files = [], []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as err:
+        plan.problems.append(Problem(folder, "unreadable", (
+            f"{nfc(folder.name)} cannot be read ({err.strerror}); check its "
+            "permissions."
+        )))
+        return folders, files
+    for entry in sorted(entries, key=lambda item: natural_key(item.name)):
+        item = Path(entry.path)
+        name = nfc(entry.name)
+        if name.startswith(".") or name.casefold() in OS_CLUTTER:
+            plan.ignored.append(item)
+        elif entry.is_symlink():
+            plan.problems.append(Problem(item, "symlink", (
+                f"{name} is a symbolic link, which ingest never follows; copy "
+                "the real file or folder here instead."
+            )))
+        elif entry.is_dir(follow_symlinks=False):
+            folders.append(item)
+        elif entry.is_file(follow_symlinks=False):
+            files.append(item)
+        else:
+            plan.problems.append(Problem(item, "not_a_file", (
+                f"{name} is a device, pipe or socket, not a file; remove it."
+            )))
+    return folders, files
+
+
+def _csv_rows(path, files, plan):
+    """Return ``metadata.csv`` rows by folder name, or None if it is bad."""
+    csv_path = next((item for item in files if nfc(item.name) == CSV_NAME), None)
+    if csv_path is None:
+        return {}
+    try:
+        rows = read_metadata_csv(csv_path)
+    except MetadataError as err:
+        plan.problems.append(Problem(csv_path, "metadata_invalid", (
+            f"{err}. No document of this batch was ingested; correct "
+            f"{CSV_NAME} and ingest again."
+        )))
+        return None
+    return {nfc(row["folder"]): row for row in rows}
+
+
+def _document(folder, row, plan, is_root):
+    """Plan one document folder; return None if it cannot be ingested."""
+    name = nfc(folder.name)
+    subfolders, files = _scan(folder, plan)
+    for nested in subfolders:
+        plan.problems.append(Problem(nested, "nested_folder", (
+            f"{nfc(nested.name)} is a folder inside the document folder {name}; "
+            "put its files in the document folder or make it a document of its "
+            "own."
+        )))
+
+    # metadata.json, closest to the document, wins over the csv row.
+    metadata = dict(row)
+    pages = []
+    for item in files:
+        if nfc(item.name) == CSV_NAME:
+            if not is_root:
+                plan.problems.append(Problem(item, "misplaced_metadata", (
+                    f"{CSV_NAME} belongs at the top of the batch, not in the "
+                    f"document folder {name}; move it up or write {JSON_NAME}."
+                )))
+            continue
+        if nfc(item.name) != JSON_NAME:
+            pages.append(item)
+            continue
+        try:
+            metadata.update(read_metadata_json(item))
+        except MetadataError as err:
+            plan.problems.append(Problem(item, "metadata_invalid", (
+                f"{err}. The document {name} was not ingested; correct the file "
+                "and ingest again."
+            )))
+            return None
+    metadata["folder"] = name
+
+    if not pages:
+        plan.problems.append(Problem(folder, "empty_folder", (
+            f"The document folder {name} holds no page files; add its scans or "
+            "remove the folder."
+        )))
+        return None
+    return DocumentFolder(name=name, path=folder, files=pages, metadata=metadata)

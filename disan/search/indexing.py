@@ -1,8 +1,11 @@
 """Keep the search index in step with the catalog.
 
-Other apps call :func:`index_document` after a document's description or
-pages change and :func:`remove_document` after it is deleted; ``disan
-reindex`` rebuilds everything with :func:`reindex_all`.
+Other apps call :func:`index_document` after a document's description,
+pages or status change and :func:`remove_document` after it is deleted;
+``disan reindex`` rebuilds everything with :func:`reindex_all`.
+
+Only documents that are online are in the index: the portal shows nothing
+else, and totals and facet counts must agree with what it shows.
 """
 
 import logging
@@ -39,8 +42,18 @@ def build_index_document(document):
 
 
 def index_document(document):
-    """Add or replace ``document`` (a ``HeritageDocument``) in the index."""
+    """Add or replace ``document`` (a ``HeritageDocument``) in the index.
+
+    A document that is not online is removed instead. Return whether the
+    document is in the index afterwards.
+    """
+    from disan.catalog.models import DocumentStatus
+
+    if document.status != DocumentStatus.ONLINE:
+        remove_document(document.id)
+        return False
     get_backend().index(build_index_document(document))
+    return True
 
 
 def remove_document(document_id):
@@ -49,16 +62,18 @@ def remove_document(document_id):
 
 
 def reindex_all():
-    """Rebuild the index from every document in the catalog; return the count."""
-    from disan.catalog.models import HeritageDocument
+    """Rebuild the index from every online document; return the count."""
+    from disan.catalog.models import DocumentStatus, HeritageDocument
 
     backend = get_backend()
     # Limitation: the index is empty while it is rebuilt, so a portal search
     # during a reindex of a large catalog finds only the documents written
     # so far. Build into a new file and swap it in if that matters.
     backend.clear()
-    documents = HeritageDocument.objects.select_related("holding_unit").order_by(
-        "created"
+    documents = (
+        HeritageDocument.objects.filter(status=DocumentStatus.ONLINE)
+        .select_related("holding_unit")
+        .order_by("created")
     )
     batch = []
     count = 0

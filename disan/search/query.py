@@ -51,7 +51,13 @@ class ParsedQuery:
 
 def parse(query):
     """Return the :class:`ParsedQuery` of ``query`` (any string, or None)."""
-    text = (query or "")[:MAX_QUERY_CHARS]
+    text = query or ""
+    if len(text) > MAX_QUERY_CHARS:
+        head = text[:MAX_QUERY_CHARS]
+        if not text[MAX_QUERY_CHARS].isspace():
+            # The cut fell inside a word: drop the half word, if others remain.
+            head = head.rsplit(None, 1)[0]
+        text = head
     text = vietnamese.normalize(text.replace("\x00", " "))
 
     terms = []

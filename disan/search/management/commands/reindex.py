@@ -8,7 +8,7 @@ from disan.search.indexing import reindex_all
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index from every document in the catalog."
+    help = "Rebuild the search index from every online document in the catalog."
 
     def handle(self, *args, **options):
         try:

@@ -9,7 +9,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from disan.access.policy import visible_documents
-from disan.catalog.models import Collection, HeritageDocument, HoldingUnit, MasterFile, Page
+from disan.catalog.models import (
+    Collection,
+    HeritageDocument,
+    HoldingUnit,
+    MasterFile,
+    Page,
+)
 
 
 @admin.register(HoldingUnit)
@@ -43,40 +49,94 @@ class ReadOnlyInline(admin.TabularInline):
 class MasterFileInline(ReadOnlyInline):
     model = MasterFile
     fields = readonly_fields = (
-        "sequence", "logical_path", "format_name", "puid", "size", "width", "height",
-        "dpi", "sha256",
+        "sequence",
+        "logical_path",
+        "format_name",
+        "puid",
+        "size",
+        "width",
+        "height",
+        "dpi",
+        "sha256",
     )
 
 
 class PageInline(ReadOnlyInline):
     model = Page
     fields = readonly_fields = (
-        "sequence", "label", "width", "height", "ocr_status", "ocr_languages",
+        "sequence",
+        "label",
+        "width",
+        "height",
+        "ocr_status",
+        "ocr_languages",
     )
 
 
 @admin.register(HeritageDocument)
 class HeritageDocumentAdmin(admin.ModelAdmin):
     list_display = (
-        "identifier", "title", "holding_unit", "doc_type", "heritage_status",
-        "access_level", "status", "page_count",
+        "identifier",
+        "title",
+        "holding_unit",
+        "doc_type",
+        "heritage_status",
+        "access_level",
+        "status",
+        "page_count",
     )
     list_filter = ("status", "access_level", "holding_unit", "heritage_status")
     search_fields = ("identifier", "title", "original_title", "description")
     list_select_related = ("holding_unit",)
     date_hierarchy = "created"
     readonly_fields = (
-        "id", "status", "ocfl_object_id", "ocfl_version", "page_count", "byte_count",
-        "created", "updated", "published",
+        "id",
+        "status",
+        "ocfl_object_id",
+        "ocfl_version",
+        "page_count",
+        "byte_count",
+        "created",
+        "updated",
+        "published",
     )
     fieldsets = (
-        (None, {"fields": ("identifier", "title", "original_title", "doc_type",
-                           "description")}),
-        (_("Dates and languages"), {"fields": ("date_written", "year_start", "year_end",
-                                            "languages", "scripts")}),
-        (_("Holding and access"), {"fields": ("holding_unit", "collection",
-                                           "heritage_status", "access_level",
-                                           "reading_direction")}),
+        (
+            None,
+            {
+                "fields": (
+                    "identifier",
+                    "title",
+                    "original_title",
+                    "doc_type",
+                    "description",
+                )
+            },
+        ),
+        (
+            _("Dates and languages"),
+            {
+                "fields": (
+                    "date_written",
+                    "year_start",
+                    "year_end",
+                    "languages",
+                    "scripts",
+                )
+            },
+        ),
+        (
+            _("Holding and access"),
+            {
+                "fields": (
+                    "holding_unit",
+                    "collection",
+                    "heritage_status",
+                    "access_level",
+                    "reading_direction",
+                )
+            },
+        ),
         (_("Preservation"), {"fields": readonly_fields}),
     )
     inlines = (MasterFileInline, PageInline)

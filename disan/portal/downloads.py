@@ -31,7 +31,9 @@ def derivative_file(relative_path):
     root = Path(settings.DISAN_DERIVATIVES_ROOT).resolve()
     path = (root / relative_path).resolve()
     if not path.is_relative_to(root):
-        logger.warning("Derivative path %r leads outside %s; refused", relative_path, root)
+        logger.warning(
+            "Derivative path %r leads outside %s; refused", relative_path, root
+        )
         return None
     if not path.is_file():
         logger.warning("Derivative %s is missing", path)
@@ -79,7 +81,8 @@ def _ascii_fallback(filename):
     # đ and Đ carry no combining mark, so NFKD alone would drop them.
     text = nfc(filename).replace("đ", "d").replace("Đ", "D")
     stripped = "".join(
-        char for char in unicodedata.normalize("NFKD", text)
+        char
+        for char in unicodedata.normalize("NFKD", text)
         if not unicodedata.combining(char)
     )
     return _NOT_ASCII_NAME.sub("_", stripped)

@@ -47,4 +47,6 @@ def collections_with_counts(user):
 def collection_documents(user, collection):
     """Return the online documents of ``collection`` that ``user`` may see."""
     queryset = published_documents(user).filter(collection=collection)
-    return with_cover(queryset.select_related("holding_unit")).order_by("title", "identifier")
+    return with_cover(queryset.select_related("holding_unit")).order_by(
+        "title", "identifier"
+    )

@@ -52,17 +52,34 @@ def make_collection(slug, title, unit=None):
     return Collection.objects.create(slug=slug, title=title, holding_unit=unit)
 
 
-def make_document(identifier, title, *, unit=None, access=AccessLevel.PUBLIC,
-                  status=DocumentStatus.ONLINE, heritage=HeritageStatus.INVENTORIED,
-                  pages=0, rtl=False, collection=None, derivatives=True, **fields):
+def make_document(
+    identifier,
+    title,
+    *,
+    unit=None,
+    access=AccessLevel.PUBLIC,
+    status=DocumentStatus.ONLINE,
+    heritage=HeritageStatus.INVENTORIED,
+    pages=0,
+    rtl=False,
+    collection=None,
+    derivatives=True,
+    **fields,
+):
     """Create a document with ``pages`` pages (and their derivative files)."""
     document = HeritageDocument.objects.create(
-        identifier=identifier, title=title, holding_unit=unit, access_level=access,
-        status=status, heritage_status=heritage, collection=collection,
+        identifier=identifier,
+        title=title,
+        holding_unit=unit,
+        access_level=access,
+        status=status,
+        heritage_status=heritage,
+        collection=collection,
         reading_direction=(
             ReadingDirection.RIGHT_TO_LEFT if rtl else ReadingDirection.LEFT_TO_RIGHT
         ),
-        page_count=pages, **fields,
+        page_count=pages,
+        **fields,
     )
     for sequence in range(1, pages + 1):
         make_page(document, sequence, derivatives=derivatives)
@@ -72,12 +89,24 @@ def make_document(identifier, title, *, unit=None, access=AccessLevel.PUBLIC,
 def make_page(document, sequence, *, derivatives=True, ocr_text=""):
     """Create a page of ``document``; with ``derivatives`` also write its files."""
     master = MasterFile.objects.create(
-        document=document, sequence=sequence, filename=f"trang-{sequence:03d}.jpg",
-        logical_path=f"trang-{sequence:03d}.jpg", sha256="0" * 64, size=1,
-        mime_type="image/jpeg", format_name="JPEG",
+        document=document,
+        sequence=sequence,
+        filename=f"trang-{sequence:03d}.jpg",
+        logical_path=f"trang-{sequence:03d}.jpg",
+        sha256="0" * 64,
+        size=1,
+        mime_type="image/jpeg",
+        format_name="JPEG",
     )
-    page = Page(document=document, master_file=master, sequence=sequence,
-                label=str(sequence), width=2000, height=1773, ocr_text=ocr_text)
+    page = Page(
+        document=document,
+        master_file=master,
+        sequence=sequence,
+        label=str(sequence),
+        width=2000,
+        height=1773,
+        ocr_text=ocr_text,
+    )
     if derivatives:
         folder = f"{document.pk}/{sequence:04d}"
         root = Path(settings.DISAN_DERIVATIVES_ROOT)

@@ -9,7 +9,10 @@ def test_filename_keeps_vietnamese_title_in_nfc():
 
 
 def test_filename_drops_characters_file_systems_refuse():
-    assert download_filename('Sắc/phong: "Thăng\\Long"?\n', 12) == "Sắc phong Thăng Long - 012.jpg"
+    assert (
+        download_filename('Sắc/phong: "Thăng\\Long"?\n', 12)
+        == "Sắc phong Thăng Long - 012.jpg"
+    )
 
 
 def test_filename_of_a_title_of_nothing_but_separators():

@@ -1,13 +1,17 @@
 """Thumbnails and downloads: served from derivatives, 404 when not allowed."""
 
-import io
 import uuid
 
 import pyvips
 from django.conf import settings
 from django.urls import reverse
 
-from tests.portal.factories import PYRAMID_WIDTH, make_user, pyramid_bytes, thumbnail_bytes
+from tests.portal.factories import (
+    PYRAMID_WIDTH,
+    make_user,
+    pyramid_bytes,
+    thumbnail_bytes,
+)
 
 
 def _urls(document):
@@ -42,8 +46,9 @@ def test_download_is_full_size_jpeg_named_after_the_title(client, library):
 
 
 def test_hidden_documents_give_the_same_404_as_missing_pages(client, library):
-    missing = client.get(reverse(
-        "portal:page-thumbnail", args=[library["printed"].pk, uuid.uuid4()]))
+    missing = client.get(
+        reverse("portal:page-thumbnail", args=[library["printed"].pk, uuid.uuid4()])
+    )
     assert missing.status_code == 404
     for key in ("conditional", "secret"):
         _, thumb, download = _urls(library[key])

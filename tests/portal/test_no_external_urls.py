@@ -54,7 +54,13 @@ def _external(text):
 def _shipped_text_files():
     for root in (PORTAL / "static", PORTAL / "templates", TARGETS / "templates"):
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in {".js", ".css", ".html", ".txt", ".svg"}:
+            if path.is_file() and path.suffix in {
+                ".js",
+                ".css",
+                ".html",
+                ".txt",
+                ".svg",
+            }:
                 yield path
 
 
@@ -73,9 +79,15 @@ def test_static_files_and_templates_name_no_other_host():
 
 def test_vendored_openseadragon_is_complete():
     folder = PORTAL / "static" / "vendor" / "openseadragon"
-    assert (folder / "openseadragon.min.js").read_text().startswith("//! openseadragon 6.1.1")
-    assert "BSD" in (folder / "LICENSE.txt").read_text() or "Redistribution" in (
-        folder / "LICENSE.txt").read_text()
+    assert (
+        (folder / "openseadragon.min.js")
+        .read_text()
+        .startswith("//! openseadragon 6.1.1")
+    )
+    assert (
+        "BSD" in (folder / "LICENSE.txt").read_text()
+        or "Redistribution" in (folder / "LICENSE.txt").read_text()
+    )
     assert len(list((folder / "images").glob("*.png"))) == 40
 
 
@@ -85,8 +97,12 @@ def test_rendered_pages_name_no_other_host(client, library, language):
     client.force_login(make_user("kiểm-tra", "view_secret_document"))
     doc = library["han_nom"]
     urls = [
-        "/", "/search/", "/search/?q=Hà+Nội", reverse("portal:document", args=[doc.pk]),
-        reverse("portal:collection", args=["dia-chi"]), "/progress/",
+        "/",
+        "/search/",
+        "/search/?q=Hà+Nội",
+        reverse("portal:document", args=[doc.pk]),
+        reverse("portal:collection", args=["dia-chi"]),
+        "/progress/",
     ]
     for url in urls:
         response = client.get(url)

@@ -38,8 +38,9 @@ def test_home_counts_and_lists_only_public_online_documents(client, library):
     for key in HIDDEN:
         assert library[key].title not in html
     # The collection holds four online documents, two of them public.
-    assert re.search(r"Địa chí Thăng Long – Hà Nội</a>\s*<span class=\"count\">2 tài liệu",
-                     html)
+    assert re.search(
+        r"Địa chí Thăng Long – Hà Nội</a>\s*<span class=\"count\">2 tài liệu", html
+    )
 
 
 def test_home_counts_secret_documents_for_permitted_user(client, library):
@@ -62,7 +63,7 @@ def test_document_page_shows_metadata(client, library):
     assert "<dd>Đã đăng ký</dd>" in html
     assert "<dd>Công khai</dd>" in html
     assert "Sách in quốc ngữ về Hà Nội." in html
-    assert f'/iiif/3/documents/{doc.pk}/manifest' in html
+    assert f"/iiif/3/documents/{doc.pk}/manifest" in html
 
 
 def test_document_page_viewer_loads_iiif_info_of_every_page(client, library):
@@ -134,7 +135,9 @@ def test_secret_document_page_opens_for_permitted_user(client, library):
 
 def test_conditional_permission_does_not_open_secret_documents(client, library):
     client.force_login(make_user("bạn-đọc", "view_conditional_document"))
-    conditional = client.get(reverse("portal:document", args=[library["conditional"].pk]))
+    conditional = client.get(
+        reverse("portal:document", args=[library["conditional"].pk])
+    )
     secret = client.get(reverse("portal:document", args=[library["secret"].pk]))
     assert (conditional.status_code, secret.status_code) == (200, 404)
 

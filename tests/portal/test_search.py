@@ -60,13 +60,20 @@ def test_search_shows_secret_documents_to_permitted_user(client, indexed):
 def test_facet_link_filters_and_can_be_removed(client, indexed):
     response, html = _search(client, q="phố cổ")
     facets = {group["key"]: group["values"] for group in response.context["facets"]}
-    museum = next(item for item in facets["holding_unit"] if item.label == "Bảo tàng Hà Nội")
-    assert museum.url == "?q=ph%E1%BB%91+c%E1%BB%95&holding_unit=B%E1%BA%A3o+t%C3%A0ng+H%C3%A0+N%E1%BB%99i"
+    museum = next(
+        item for item in facets["holding_unit"] if item.label == "Bảo tàng Hà Nội"
+    )
+    assert museum.url == (
+        "?q=ph%E1%BB%91+c%E1%BB%95"
+        "&holding_unit=B%E1%BA%A3o+t%C3%A0ng+H%C3%A0+N%E1%BB%99i"
+    )
     assert 'href="?q=ph%E1%BB%91+c%E1%BB%95&amp;holding_unit=' in html
 
     response, html = _search(client, q="phố cổ", holding_unit="Bảo tàng Hà Nội")
     assert response.context["total"] == 1
-    assert [r.document.identifier for r in response.context["results"]] == ["HN-BT-0001"]
+    assert [r.document.identifier for r in response.context["results"]] == [
+        "HN-BT-0001"
+    ]
     assert "Bỏ lọc: Bảo tàng Hà Nội" in html
     assert response.context["selected"][0].url == "?q=ph%E1%BB%91+c%E1%BB%95"
 
@@ -75,7 +82,8 @@ def test_century_facet_is_labelled_in_vietnamese(client, indexed):
     response, html = _search(client, q="phố cổ")
     facets = {group["key"]: group["values"] for group in response.context["facets"]}
     assert {(item.label, item.count) for item in facets["century"]} == {
-        ("Thế kỷ 19", 1), ("Thế kỷ 20", 1),
+        ("Thế kỷ 19", 1),
+        ("Thế kỷ 20", 1),
     }
 
 
@@ -116,8 +124,10 @@ def test_stale_index_entry_is_not_shown(client, db):
 
 
 def test_query_reads_filters_and_bounds_the_page(rf):
-    request = rf.get("/search/", {"q": " Ha\u0300 Nội ", "language": ["vi", "vi", ""],
-                                  "page": "100000"})
+    request = rf.get(
+        "/search/",
+        {"q": " Ha\u0300 Nội ", "language": ["vi", "vi", ""], "page": "100000"},
+    )
     query = queries.SearchQuery.from_params(request.GET)
     assert query.text == "Hà Nội"
     assert query.filters == {"language": ["vi"]}

@@ -13,7 +13,10 @@ from django.utils.translation.template import templatize
 
 REPO = Path(__file__).resolve().parents[2]
 LOCALE = REPO / "disan" / "locale" / "vi" / "LC_MESSAGES"
-TEMPLATE_ROOTS = (REPO / "disan" / "portal" / "templates", REPO / "disan" / "targets" / "templates")
+TEMPLATE_ROOTS = (
+    REPO / "disan" / "portal" / "templates",
+    REPO / "disan" / "targets" / "templates",
+)
 PYTHON_SOURCES = (
     *sorted((REPO / "disan" / "portal").rglob("*.py")),
     *sorted((REPO / "disan" / "targets").rglob("*.py")),
@@ -22,7 +25,9 @@ PYTHON_SOURCES = (
 TEMPLATE_CALL = re.compile(
     r"(n?gettext)\(u'((?:[^'\\]|\\.)*)'(?:, u'((?:[^'\\]|\\.)*)')?"
 )
-PYTHON_CALL = re.compile(r"\b(?:_|gettext|gettext_lazy)\(\s*\"((?:[^\"\\]|\\.)*)\"\s*\)")
+PYTHON_CALL = re.compile(
+    r"\b(?:_|gettext|gettext_lazy)\(\s*\"((?:[^\"\\]|\\.)*)\"\s*\)"
+)
 
 
 def _po_entries():
@@ -32,7 +37,11 @@ def _po_entries():
         if line.startswith("#,"):
             flags = {flag.strip() for flag in line[2:].split(",")}
         elif line.startswith("msgid "):
-            current = {"msgid": ast.literal_eval(line[6:]), "msgstr": [], "flags": flags}
+            current = {
+                "msgid": ast.literal_eval(line[6:]),
+                "msgstr": [],
+                "flags": flags,
+            }
             field = "msgid"
         elif line.startswith("msgid_plural "):
             field = "plural"
@@ -53,23 +62,38 @@ def _po_entries():
 def test_every_message_has_a_vietnamese_translation():
     entries = [entry for entry in _po_entries() if entry["msgid"]]
     assert len(entries) >= 139
-    untranslated = [e["msgid"] for e in entries if not all(e["msgstr"]) or not e["msgstr"]]
+    untranslated = [
+        e["msgid"] for e in entries if not all(e["msgstr"]) or not e["msgstr"]
+    ]
     fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
     assert (untranslated, fuzzy) == ([], [])
 
 
-@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+@pytest.mark.skipif(
+    shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed"
+)
 def test_catalog_compiles_and_committed_mo_is_current(tmp_path):
     compiled = tmp_path / "django.mo"
     result = subprocess.run(
-        ["msgfmt", "--check", "--statistics", "-o", str(compiled), str(LOCALE / "django.po")],
-        capture_output=True, text=True, check=False,
+        [
+            "msgfmt",
+            "--check",
+            "--statistics",
+            "-o",
+            str(compiled),
+            str(LOCALE / "django.po"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
     with compiled.open("rb") as fresh, (LOCALE / "django.mo").open("rb") as committed:
-        assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(
-            fresh)._catalog
+        assert (
+            gettext.GNUTranslations(committed)._catalog
+            == gettext.GNUTranslations(fresh)._catalog
+        )
 
 
 def _template_messages():
@@ -77,8 +101,12 @@ def _template_messages():
         for path in sorted(root.rglob("*.html")):
             code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
             for kind, singular, plural in TEMPLATE_CALL.findall(code):
-                yield path.name, kind, ast.literal_eval(f"'{singular}'"), (
-                    ast.literal_eval(f"'{plural}'") if plural else None)
+                yield (
+                    path.name,
+                    kind,
+                    ast.literal_eval(f"'{singular}'"),
+                    (ast.literal_eval(f"'{plural}'") if plural else None),
+                )
 
 
 def test_every_template_string_is_translated():

@@ -34,16 +34,25 @@ def holdings(db):
         (None, REG, ONLINE, 1, AccessLevel.PUBLIC),
     ]
     for number, (unit, heritage, status, pages, access) in enumerate(rows, start=1):
-        make_document(f"HN-{number:04d}", f"Tư liệu số {number}", unit=unit,
-                      heritage=heritage, status=status, pages=pages, access=access,
-                      derivatives=False)
+        make_document(
+            f"HN-{number:04d}",
+            f"Tư liệu số {number}",
+            unit=unit,
+            heritage=heritage,
+            status=status,
+            pages=pages,
+            access=access,
+            derivatives=False,
+        )
     return museum, library
 
 
 def _by_name(rows):
     return {
-        ("Tổng" if row.is_total else getattr(row.holding_unit, "name", None)):
-            (row.registered, row.all_documents)
+        ("Tổng" if row.is_total else getattr(row.holding_unit, "name", None)): (
+            row.registered,
+            row.all_documents,
+        )
         for row in rows
     }
 
@@ -62,8 +71,13 @@ def test_anonymous_counts_public_documents_only(holdings):
 def test_rows_come_in_unit_order_then_unassigned_then_total(holdings):
     rows = progress_rows(None)
     names = [getattr(row.holding_unit, "name", None) for row in rows]
-    assert names == ["Ban quản lý di tích Văn Miếu", "Bảo tàng Hà Nội", "Thư viện Hà Nội",
-                     None, None]
+    assert names == [
+        "Ban quản lý di tích Văn Miếu",
+        "Bảo tàng Hà Nội",
+        "Thư viện Hà Nội",
+        None,
+        None,
+    ]
     assert [row.is_total for row in rows] == [False, False, False, False, True]
 
 

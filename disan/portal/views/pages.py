@@ -29,9 +29,12 @@ def home(request):
 
 def collection(request, slug):
     """List the online documents of one collection, a page at a time."""
-    shelf = get_object_or_404(Collection.objects.select_related("holding_unit"), slug=slug)
-    paginator = Paginator(listing.collection_documents(request.user, shelf),
-                          COLLECTION_PAGE_SIZE)
+    shelf = get_object_or_404(
+        Collection.objects.select_related("holding_unit"), slug=slug
+    )
+    paginator = Paginator(
+        listing.collection_documents(request.user, shelf), COLLECTION_PAGE_SIZE
+    )
     page_obj = paginator.get_page(request.GET.get("page"))
     context = {"collection": shelf, "page_obj": page_obj}
     return render(request, "portal/collection.html", context)
@@ -56,7 +59,9 @@ def document(request, document_id):
     Documents the user may not see and documents not online give the same
     404 as a document that does not exist.
     """
-    queryset = published_documents(request.user).select_related("holding_unit", "collection")
+    queryset = published_documents(request.user).select_related(
+        "holding_unit", "collection"
+    )
     doc = get_object_or_404(queryset, pk=document_id)
     downloadable = can_download(request.user, doc)
     viewer_pages = [
@@ -91,7 +96,9 @@ def _viewer_page(doc, page, number, downloadable):
         id=str(page.id),
         label=page.label or str(number),
         info_url=links.image_info_url(page.id),
-        thumbnail_url=links.thumbnail_url(doc.id, page.id) if page.thumbnail_path else None,
+        thumbnail_url=links.thumbnail_url(doc.id, page.id)
+        if page.thumbnail_path
+        else None,
         download_url=(
             links.download_url(doc.id, page.id) if downloadable and has_image else None
         ),

@@ -8,9 +8,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from disan.access.policy import published_documents, visible_levels
+from disan.portal import queries
 from disan.portal.labels import century_label, language_name
 from disan.portal.listing import with_cover
-from disan.portal import queries
 from disan.portal.queries import FACET_KEYS, SearchQuery
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,11 @@ def search(request):
     levels = [str(level) for level in visible_levels(request.user)]
     try:
         found = get_backend().search(
-            query.text, access_levels=levels, filters=query.filters or None,
-            offset=query.offset, limit=queries.PAGE_SIZE,
+            query.text,
+            access_levels=levels,
+            filters=query.filters or None,
+            offset=query.offset,
+            limit=queries.PAGE_SIZE,
         )
     except ValueError as err:
         logger.info("Search %r could not be run: %s", query.text, err)
@@ -61,7 +64,9 @@ def search(request):
         results=_results(request.user, found.hits),
         facets=_facets(query, found.facets, labels),
         selected=[
-            FacetValue(value, labels[key](value), 0, True, query.url(toggle=(key, value)))
+            FacetValue(
+                value, labels[key](value), 0, True, query.url(toggle=(key, value))
+            )
             for key, values in query.filters.items()
             for value in values
         ],
@@ -81,11 +86,16 @@ def _results(user, hits):
     ids = [str(hit.id) for hit in hits]
     documents = {
         str(doc.pk): doc
-        for doc in with_cover(published_documents(user).filter(pk__in=ids))
-        .select_related("holding_unit")
+        for doc in with_cover(
+            published_documents(user).filter(pk__in=ids)
+        ).select_related("holding_unit")
     }
     return [
-        Result(documents[str(hit.id)], mark_safe(hit.title_html), mark_safe(hit.snippet_html))
+        Result(
+            documents[str(hit.id)],
+            mark_safe(hit.title_html),
+            mark_safe(hit.snippet_html),
+        )
         for hit in hits
         if str(hit.id) in documents
     ]
@@ -114,7 +124,9 @@ def _facets(query, facets, labelers):
     for key in FACET_KEYS:
         values = [
             FacetValue(
-                value=value, label=labelers[key](value), count=count,
+                value=value,
+                label=labelers[key](value),
+                count=count,
                 selected=query.is_selected(key, value),
                 url=query.url(toggle=(key, value)),
             )

@@ -44,6 +44,9 @@ _PAGED_LOADERS = {"tiffload", "pdfload"}
 # about 1 GB of raw pixels could pass the 4 GiB offset limit of plain TIFF.
 _BIGTIFF_PIXELS = 350_000_000
 
+# Image metadata field naming the master an image was opened from.
+_SOURCE_FIELD = "disan-source"
+
 
 class PyramidResult(NamedTuple):
     """What :func:`make_pyramid` wrote: the canvas size and the file size."""
@@ -83,7 +86,12 @@ def open_page(
         raise _load_error(path, mime_type, page_in_file, loader, err) from err
 
     _check_pixels(image, path, page_in_file)
-    return normalize(image, path)
+    image = normalize(image, path).copy()
+    # Remembered so a failure while writing a derivative can name the master.
+    image.set_type(
+        pyvips.GValue.gstr_type, _SOURCE_FIELD, f"{path.name} page {page_in_file}"
+    )
+    return image
 
 
 def normalize(image: pyvips.Image, path: Path | str = "") -> pyvips.Image:
@@ -204,7 +212,7 @@ def _load_error(path, mime_type, page_in_file, loader, err):
                 f"{path.name} has {pages} page(s); page {page_in_file} (counted "
                 "from 0) does not exist."
             )
-    detail = " ".join(err.message.split())
+    detail = " ".join(f"{err.message} {err.detail}".split())
     return ImageDecodeError(
         f"{path.name} cannot be read as {mime_type} (page {page_in_file}): "
         f"{detail}. Check that the file is complete and really {mime_type}, "
@@ -254,8 +262,10 @@ def _atomic_write(dest, image):
         os.replace(part, dest)
     except pyvips.Error as err:
         part.unlink(missing_ok=True)
-        source = image.get("filename") if image.get_typeof("filename") else "an image"
-        detail = " ".join(err.message.split())
+        source = (
+            image.get(_SOURCE_FIELD) if image.get_typeof(_SOURCE_FIELD) else "an image"
+        )
+        detail = " ".join(f"{err.message} {err.detail}".split())
         raise DerivativeWriteError(
             f"Could not write {dest.name} from {source}: {detail}. If the master "
             "is damaged, replace it; if the disk is full, free space and retry."

@@ -24,7 +24,9 @@ _VERTICAL_DIRECTIONS = {
 }
 
 
-def choose_languages(languages: list[str], scripts: list[str], reading_direction: str) -> str:
+def choose_languages(
+    languages: list[str], scripts: list[str], reading_direction: str
+) -> str:
     """Return the ``+``-joined Tesseract languages for a document.
 
     Vietnamese in quốc ngữ maps to ``vie``; Hán and Nôm to ``chi_tra_vert``

@@ -65,7 +65,9 @@ class TesseractEngine(OcrEngine):
         """Return the traineddata names Tesseract finds (cached per command)."""
         command = settings.DISAN_TESSERACT_CMD
         if command not in self._languages:
-            output = self._run(["--list-langs"], what="--list-langs", timeout=_LIST_TIMEOUT)
+            output = self._run(
+                ["--list-langs"], what="--list-langs", timeout=_LIST_TIMEOUT
+            )
             names = {
                 line.strip()
                 for line in output.splitlines()[1:]

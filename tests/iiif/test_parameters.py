@@ -161,6 +161,22 @@ def test_canonical_form(region, size, rotation, quality_format, canonical):
         ),
         (
             "full",
+            ",701",
+            "0",
+            "default.jpg",
+            "Size ',701' is larger than the region (1000x700); add ^ to ask for "
+            "upscaling.",
+        ),
+        (
+            "full",
+            "1001,701",
+            "0",
+            "default.jpg",
+            "Size '1001,701' is larger than the region (1000x700); add ^ to ask for "
+            "upscaling.",
+        ),
+        (
+            "full",
             "pct:101",
             "0",
             "default.jpg",

@@ -29,7 +29,15 @@ def pyramid_file(page):
     """Return the path of ``page``'s pyramidal TIFF, or raise ``PyramidMissing``."""
     if not page.pyramid_path:
         raise PyramidMissing(f"Page {page.id} has no pyramidal TIFF; derive it again.")
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path
+    root = Path(settings.DISAN_DERIVATIVES_ROOT).resolve()
+    path = (root / page.pyramid_path).resolve()
+    # The stored path is relative to the root; one that leads out of it is
+    # never followed.
+    if not path.is_relative_to(root):
+        raise PyramidMissing(
+            f"The pyramid path of page {page.id} leads outside "
+            "DISAN_DERIVATIVES_ROOT; derive it again."
+        )
     if not path.is_file():
         raise PyramidMissing(
             f"The pyramidal TIFF of page {page.id} is missing at {path}; derive it "

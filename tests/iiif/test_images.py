@@ -223,3 +223,34 @@ def test_replaced_pyramid_is_read_afresh(make_document, make_page):
     )
     red, green, blue_value = render(page, size="pct:50")(10, 10)
     assert (red < 10, green < 10, blue_value > 245) == (True, True, True)
+
+
+@pytest.mark.parametrize("stored", ["../../etc/passwd", "/etc/passwd"])
+def test_pyramid_path_outside_the_derivatives_root_is_refused(page, stored):
+    page.pyramid_path = stored
+    with pytest.raises(PyramidMissing) as raised:
+        render(page)
+    assert str(raised.value) == (
+        f"The pyramid path of page {page.id} leads outside DISAN_DERIVATIVES_ROOT; "
+        "derive it again."
+    )
+
+
+def test_pyramid_written_by_the_derivatives_app_is_served(make_document, make_page):
+    """A real scan through disan.derivatives.make_pyramid, then a tile."""
+    from disan.derivatives import paths
+    from disan.derivatives.images import make_pyramid
+
+    scan = pyvips.Image.new_from_file(
+        str(SHARED / "samples" / "dai-nam-nhat-thong-chi" / "page_002.jpg")
+    )
+    page = make_page(make_document(), width=2000, height=1773)
+    destination = paths.pyramid_path(page.document_id, page.id)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    make_pyramid(scan, destination)
+    page.pyramid_path = paths.relative(destination)
+
+    tile = render(page, region="1024,1024,1024,1024", size="256,")
+    assert (tile.width, tile.height) == (256, 196)
+    thumbnail = render(page, size="!400,400", quality_format="gray.jpg")
+    assert (thumbnail.width, thumbnail.height, thumbnail.bands) == (400, 355, 1)

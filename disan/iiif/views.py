@@ -106,7 +106,11 @@ def image_info(request, image_id):
 
 @iiif_endpoint
 def image(request, image_id, region, size, rotation, quality_format):
-    """Return one rendering of a page: a tile, a thumbnail, a full image."""
+    """Return one rendering of a page: a tile, a thumbnail, a full image.
+
+    Limitation: HEAD renders the image like GET so that Content-Length is
+    right; it matters only if clients probe many images with HEAD.
+    """
     page = viewable_page(request.user, image_id)
     image_request = parse_image_request(
         region,

@@ -262,3 +262,17 @@ def test_page_text_of_another_documents_page_is_404(client, make_document, make_
     page = make_page(first, ocr_text="Thăng Long")
     url = reverse("iiif:page-text", args=[second.id, page.id])
     assert client.get(url).status_code == 404
+
+
+def test_info_json_and_manifest_never_open_the_image(client, page, settings):
+    """Sizes come from the page row: both answer with the pyramid gone."""
+    (settings.DISAN_DERIVATIVES_ROOT / page.pyramid_path).unlink()
+    info = client.get(f"/iiif/3/images/{page.id}/info.json")
+    assert (info.status_code, info.json()["width"], info.json()["height"]) == (
+        200,
+        1000,
+        700,
+    )
+    manifest = client.get(reverse("iiif:manifest", args=[page.document_id]))
+    canvas = manifest.json()["items"][0]
+    assert (canvas["width"], canvas["height"]) == (1000, 700)

@@ -43,11 +43,11 @@ class TesseractEngine(OcrEngine):
         if not codes:
             raise OcrFailed(f"No OCR language given for {image_path.name}.")
         self._require(codes)
+        logger.debug("Running Tesseract (%s) on %s", "+".join(codes), image_path)
         if not image_path.is_file():
             raise OcrFailed(f"Image {image_path} does not exist; cannot run OCR.")
 
-        vertical = all(code.endswith("_vert") for code in codes)
-        psm = _PSM_VERTICAL_BLOCK if vertical else _PSM_AUTO
+        psm = page_segmentation_mode(codes)
         output = self._run(
             [str(image_path), "stdout", "-l", "+".join(codes), "--psm", psm, "tsv"],
             what=image_path.name,
@@ -124,6 +124,12 @@ class TesseractEngine(OcrEngine):
                 f"{_tail(stderr)}"
             )
         return completed.stdout.decode("utf-8", errors="replace")
+
+
+def page_segmentation_mode(codes: list[str]) -> str:
+    """Return Tesseract's ``--psm`` for these languages: 5 if all vertical."""
+    vertical = bool(codes) and all(code.endswith("_vert") for code in codes)
+    return _PSM_VERTICAL_BLOCK if vertical else _PSM_AUTO
 
 
 def debian_package(code: str) -> str:

@@ -23,8 +23,10 @@ CONTEXT_CHARS = 60
 # of the document, unhighlighted.
 SCAN_CHARS = 200_000
 
-# How many matches of one field are weighed when choosing the excerpt.
+# How many matches of one field are weighed when choosing the excerpt, and
+# at how many of them an excerpt may start.
 MAX_MATCHES = 500
+MAX_ANCHORS = 50
 
 _SPACE = re.compile(r"\s+")
 _WORD_CHAR = f"[^\\W_{vietnamese.CJK_CLASS}]"
@@ -72,14 +74,15 @@ class Highlighter:
         )
 
     def matches(self, text):
-        """Return the match objects of query tokens in ``text``, in order."""
+        """Return (match, folded token) pairs of query tokens in ``text``."""
         if self.pattern is None or not text:
             return []
         found = []
         for match in self.pattern.finditer(text, 0, SCAN_CHARS):
             # The pattern is generous about letters; keep true fold matches.
-            if vietnamese.fold(match.group(0)) in self.tokens:
-                found.append(match)
+            token = vietnamese.fold(match.group(0))
+            if token in self.tokens:
+                found.append((match, token))
                 if len(found) == MAX_MATCHES:
                     break
         return found
@@ -118,17 +121,21 @@ def plain_snippet(fields):
 
 
 def _distinct(found):
-    return len({vietnamese.fold(match.group(0)) for match in found})
+    return len({token for _, token in found})
 
 
 def _window(text, found):
     """Return (start, end) of the excerpt holding the most distinct tokens."""
-    best_anchor, best_count = found[0], 0
-    for index, anchor in enumerate(found):
-        inside = [m for m in found[index:] if m.end() <= anchor.start() + SNIPPET_CHARS]
-        count = _distinct(inside)
-        if count > best_count:
-            best_anchor, best_count = anchor, count
+    best_anchor, best_count = found[0][0], 0
+    for index, (anchor, _) in enumerate(found[:MAX_ANCHORS]):
+        limit = anchor.start() + SNIPPET_CHARS
+        inside = set()
+        for match, token in found[index:]:
+            if match.end() > limit:
+                break
+            inside.add(token)
+        if len(inside) > best_count:
+            best_anchor, best_count = anchor, len(inside)
 
     start = max(0, best_anchor.start() - CONTEXT_CHARS)
     if start > 0:
@@ -150,7 +157,7 @@ def _cut_end(text, end):
 def _render(text, found, start, end):
     pieces = ["…"] if start > 0 else []
     position = start
-    for match in found:
+    for match, _ in found:
         if match.start() < position or match.end() > end:
             continue
         pieces.append(_escape(text[position : match.start()]))

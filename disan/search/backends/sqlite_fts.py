@@ -64,15 +64,17 @@ _SCHEMA = f"""
 CREATE TABLE documents (
     rid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
+    access_level TEXT NOT NULL,
+    created TEXT NOT NULL,
     identifier TEXT NOT NULL,
     title TEXT NOT NULL,
     original_title TEXT NOT NULL,
     description TEXT NOT NULL,
-    text TEXT NOT NULL,
-    access_level TEXT NOT NULL,
-    created TEXT NOT NULL
+    text TEXT NOT NULL
 );
 CREATE INDEX documents_listing ON documents (access_level, created);
+-- access_level and created come before the long texts so that filtering
+-- and sorting read only the first page of each row.
 CREATE TABLE facets (
     name TEXT NOT NULL,
     value TEXT NOT NULL,
@@ -153,12 +155,11 @@ class SQLiteFTSBackend(SearchBackend):
         with self._errors("search"):
             connection = self._ready_connection()
             with _read_transaction(connection):
-                source, params = _matching(parsed, levels, filters)
-                total = connection.execute(
-                    f"SELECT count(*) {source}", params
-                ).fetchone()[0]
-                facets = _facets(connection, source, params)
-                ranked = _ranked(connection, parsed, source, params, offset, limit)
+                _collect_matches(connection, parsed, levels, filters)
+                total = connection.execute("SELECT count(*) FROM temp.matches")
+                total = total.fetchone()[0]
+                facets = _facets(connection)
+                ranked = _ranked(connection, parsed, offset, limit)
                 rows = _documents(connection, [rid for rid, _ in ranked])
         hits = _hits(parsed, ranked, rows)
         return SearchResults(total=total, hits=hits, facets=facets)
@@ -179,6 +180,11 @@ class SQLiteFTSBackend(SearchBackend):
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute("PRAGMA temp_store = MEMORY")
+        connection.execute(
+            "CREATE TEMP TABLE matches"
+            " (rid INTEGER PRIMARY KEY, rank REAL NOT NULL, created TEXT NOT NULL)"
+        )
         local.connection, local.pid, local.checked = connection, os.getpid(), False
         return connection
 
@@ -316,8 +322,8 @@ def _fts_expression(terms, folded):
 
 
 def _matching(parsed, levels, filters):
-    """Return the FROM/WHERE clause of visible matching documents, with
-    its parameters; ``d`` is the documents table."""
+    """Return the FROM/WHERE clause selecting visible matching documents,
+    with its parameters; ``d`` is the documents table."""
     clauses = [f"d.access_level IN ({', '.join('?' * len(levels))})"]
     params = list(levels)
     for name, values in filters.items():
@@ -327,7 +333,11 @@ def _matching(parsed, levels, filters):
         )
         params.extend([name, *values])
     if parsed:
-        source = "FROM words_folded JOIN documents d ON d.rid = words_folded.rowid"
+        # CROSS JOIN keeps the full-text match as the outer loop; otherwise
+        # the planner may walk every visible document and match each one.
+        source = (
+            "FROM words_folded CROSS JOIN documents d ON d.rid = words_folded.rowid"
+        )
         clauses.insert(0, "words_folded MATCH ?")
         params.insert(0, _fts_expression(parsed.terms, folded=True))
     else:
@@ -335,12 +345,31 @@ def _matching(parsed, levels, filters):
     return f"{source} WHERE {' AND '.join(clauses)}", params
 
 
-def _facets(connection, source, params):
+def _collect_matches(connection, parsed, levels, filters):
+    """Fill temp.matches with every visible matching document.
+
+    The full-text match runs once per search; the total, the facets and the
+    page of hits are then read from this per-connection table.
+    """
+    source, params = _matching(parsed, levels, filters)
+    if parsed:
+        weights = ", ".join(str(WEIGHTS[column]) for column in COLUMNS)
+        rank = f"bm25(words_folded, {weights})"
+    else:
+        rank = "0.0"
+    connection.execute("DELETE FROM temp.matches")
+    connection.execute(
+        f"INSERT INTO temp.matches (rid, rank, created) SELECT d.rid, {rank},"
+        f" d.created {source}",
+        params,
+    )
+
+
+def _facets(connection):
     facets = empty_facets()
     rows = connection.execute(
-        "SELECT name, value, count(*) FROM facets"
-        f" WHERE rid IN (SELECT d.rid {source}) GROUP BY name, value",
-        params,
+        "SELECT f.name, f.value, count(*) FROM temp.matches m"
+        " JOIN facets f ON f.rid = m.rid GROUP BY f.name, f.value"
     )
     for name, value, count in rows:
         if name in facets:
@@ -356,26 +385,22 @@ def _value_key(name, value):
     return (0, value)
 
 
-def _ranked(connection, parsed, source, params, offset, limit):
+def _ranked(connection, parsed, offset, limit):
     """Return [(rid, score)] of one page, best first.
 
     The score is 1 plus a bm25 share for documents matching every term
     with the diacritics as typed, and the bm25 share alone (0 to 1) for
     the others, so it orders the hits as they are returned.
     """
-    if not parsed:
-        rows = connection.execute(
-            f"SELECT d.rid, 0.0 {source} ORDER BY d.created DESC, d.rid DESC"
-            " LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return [(rid, 0.0) for rid, _ in rows]
-    weights = ", ".join(str(WEIGHTS[column]) for column in COLUMNS)
+    if parsed:
+        exact = "rid IN (SELECT rowid FROM words_exact WHERE words_exact MATCH ?)"
+        params = [_fts_expression(parsed.terms, folded=False)]
+    else:
+        exact, params = "0", []
     rows = connection.execute(
-        f"SELECT d.rid, bm25(words_folded, {weights}) AS rank,"
-        " d.rid IN (SELECT rowid FROM words_exact WHERE words_exact MATCH ?) AS exact"
-        f" {source} ORDER BY exact DESC, rank, d.created DESC LIMIT ? OFFSET ?",
-        [_fts_expression(parsed.terms, folded=False), *params, limit, offset],
+        f"SELECT rid, rank, {exact} AS exact FROM temp.matches"
+        " ORDER BY exact DESC, rank, created DESC, rid DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     )
     ranked = []
     for rid, rank, exact in rows:

@@ -76,7 +76,9 @@ DISAN_SEARCH_BACKEND = _env(
 )
 
 # str: dotted path of the OCR engine class.
-DISAN_OCR_ENGINE = _env("DISAN_OCR_ENGINE", "disan.ocr.engines.tesseract.TesseractEngine")
+DISAN_OCR_ENGINE = _env(
+    "DISAN_OCR_ENGINE", "disan.ocr.engines.tesseract.TesseractEngine"
+)
 
 # bool: run OCR during ingest. Default true.
 DISAN_OCR_ENABLED = _env_bool("DISAN_OCR_ENABLED", True)
@@ -152,7 +154,9 @@ def _secret_key():
 
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("DISAN_DEBUG", False)
-ALLOWED_HOSTS = _env_list("DISAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+ALLOWED_HOSTS = _env_list(
+    "DISAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -238,7 +242,6 @@ def _databases():
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
             },
-            "TEST": {"NAME": str(DISAN_HOME / "test.sqlite3")},
         }
     }
 
@@ -259,7 +262,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DISAN_HOME / "static"
+# Static files are served from the apps by WhiteNoise; no collectstatic step.
+STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
@@ -269,10 +273,15 @@ LOGIN_REDIRECT_URL = "/"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "disan": {"handlers": ["console"], "level": _env("DISAN_LOG_LEVEL", "WARNING")},
+        # The embedded file-system broker has no host; kombu warns of that
+        # on every connection.
+        "kombu.connection": {"level": "ERROR"},
     },
 }
 

@@ -12,7 +12,11 @@ def disan_home(tmp_path, settings):
     settings.DISAN_DERIVATIVES_ROOT = home / "derivatives"
     settings.DISAN_TRANSFERS_ROOT = home / "transfers"
     settings.DISAN_SEARCH_INDEX = home / "search" / "index.sqlite3"
-    for path in (home, settings.DISAN_DERIVATIVES_ROOT, settings.DISAN_TRANSFERS_ROOT,
-                 settings.DISAN_SEARCH_INDEX.parent):
+    for path in (
+        home,
+        settings.DISAN_DERIVATIVES_ROOT,
+        settings.DISAN_TRANSFERS_ROOT,
+        settings.DISAN_SEARCH_INDEX.parent,
+    ):
         path.mkdir(parents=True, exist_ok=True)
     return home

@@ -13,8 +13,11 @@ from disan.core.text import nfc
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _CENTURY_NUMBER = r"([ivxlc]+|\d{1,2})"
 _CENTURY = re.compile(
-    r"(?:thế\s*k[ỷỉ]|tk)\.?\s*" + _CENTURY_NUMBER
-    + r"(?:\s*(?:[-–—]|đến)\s*" + _CENTURY_NUMBER + r")?(?![\w])",
+    r"(?:thế\s*k[ỷỉ]|tk)\.?\s*"
+    + _CENTURY_NUMBER
+    + r"(?:\s*(?:[-–—]|đến)\s*"
+    + _CENTURY_NUMBER
+    + r")?(?![\w])",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")

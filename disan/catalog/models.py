@@ -14,8 +14,14 @@ class HeritageStatus(models.TextChoices):
     INVENTORIED = "inventoried", _("Inventoried")
     REGISTERED = "registered", _("Registered")
     NATIONAL = "national", _("National list of documentary heritage")
-    MOW_ASIA_PACIFIC = "mow_asia_pacific", _("UNESCO Memory of the World (Asia-Pacific)")
-    MOW_INTERNATIONAL = "mow_international", _("UNESCO Memory of the World (International)")
+    MOW_ASIA_PACIFIC = (
+        "mow_asia_pacific",
+        _("UNESCO Memory of the World (Asia-Pacific)"),
+    )
+    MOW_INTERNATIONAL = (
+        "mow_international",
+        _("UNESCO Memory of the World (International)"),
+    )
 
 
 class AccessLevel(models.TextChoices):
@@ -80,7 +86,9 @@ class HeritageDocument(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     identifier = models.CharField(_("identifier"), max_length=255, unique=True)
     title = models.CharField(_("title"), max_length=1000)
-    original_title = models.CharField(_("original-script title"), max_length=1000, blank=True)
+    original_title = models.CharField(
+        _("original-script title"), max_length=1000, blank=True
+    )
     doc_type = models.CharField(_("type"), max_length=100, blank=True)
     date_written = models.CharField(_("date as written"), max_length=255, blank=True)
     year_start = models.IntegerField(null=True, blank=True)
@@ -88,28 +96,43 @@ class HeritageDocument(models.Model):
     languages = models.JSONField(_("languages"), default=list, blank=True)
     scripts = models.JSONField(_("scripts"), default=list, blank=True)
     holding_unit = models.ForeignKey(
-        HoldingUnit, null=True, blank=True, on_delete=models.PROTECT,
+        HoldingUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="documents",
     )
     collection = models.ForeignKey(
-        Collection, null=True, blank=True, on_delete=models.SET_NULL,
+        Collection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="documents",
     )
     heritage_status = models.CharField(
-        _("heritage status"), max_length=32, choices=HeritageStatus.choices,
+        _("heritage status"),
+        max_length=32,
+        choices=HeritageStatus.choices,
         default=HeritageStatus.INVENTORIED,
     )
     access_level = models.CharField(
-        _("access level"), max_length=16, choices=AccessLevel.choices,
-        default=AccessLevel.PUBLIC, db_index=True,
+        _("access level"),
+        max_length=16,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        db_index=True,
     )
     reading_direction = models.CharField(
-        _("reading direction"), max_length=16, choices=ReadingDirection.choices,
+        _("reading direction"),
+        max_length=16,
+        choices=ReadingDirection.choices,
         default=ReadingDirection.LEFT_TO_RIGHT,
     )
     description = models.TextField(_("description"), blank=True)
     status = models.CharField(
-        max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.RECORDED,
+        max_length=16,
+        choices=DocumentStatus.choices,
+        default=DocumentStatus.RECORDED,
         db_index=True,
     )
     ocfl_object_id = models.CharField(max_length=255, blank=True)
@@ -131,8 +154,14 @@ class HeritageDocument(models.Model):
         return f"{self.identifier}: {self.title}"
 
     def save(self, *args, **kwargs):
-        for field in ("identifier", "title", "original_title", "doc_type",
-                      "date_written", "description"):
+        for field in (
+            "identifier",
+            "title",
+            "original_title",
+            "doc_type",
+            "date_written",
+            "description",
+        ):
             setattr(self, field, nfc(getattr(self, field)))
         super().save(*args, **kwargs)
 
@@ -166,7 +195,9 @@ class MasterFile(models.Model):
     class Meta:
         ordering = ["document", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "sequence"], name="unique_file_seq"),
+            models.UniqueConstraint(
+                fields=["document", "sequence"], name="unique_file_seq"
+            ),
         ]
 
     def __str__(self):
@@ -180,7 +211,9 @@ class Page(models.Model):
     document = models.ForeignKey(
         HeritageDocument, on_delete=models.CASCADE, related_name="pages"
     )
-    master_file = models.ForeignKey(MasterFile, on_delete=models.CASCADE, related_name="pages")
+    master_file = models.ForeignKey(
+        MasterFile, on_delete=models.CASCADE, related_name="pages"
+    )
     sequence = models.PositiveIntegerField()
     page_in_file = models.PositiveIntegerField(default=0)
     label = models.CharField(max_length=255, blank=True)
@@ -203,7 +236,9 @@ class Page(models.Model):
     class Meta:
         ordering = ["document", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["document", "sequence"], name="unique_page_seq"),
+            models.UniqueConstraint(
+                fields=["document", "sequence"], name="unique_page_seq"
+            ),
         ]
 
     def __str__(self):

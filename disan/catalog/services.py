@@ -12,16 +12,28 @@ from disan.core.text import nfc
 logger = logging.getLogger(__name__)
 
 DOCUMENT_FIELDS = (
-    "title", "original_title", "doc_type", "date_written", "year_start", "year_end",
-    "languages", "scripts", "heritage_status", "access_level", "reading_direction",
+    "title",
+    "original_title",
+    "doc_type",
+    "date_written",
+    "year_start",
+    "year_end",
+    "languages",
+    "scripts",
+    "heritage_status",
+    "access_level",
+    "reading_direction",
     "description",
 )
 
 
 def unit_code(name):
-    """Return a stable ASCII code for a holding unit's name (``Đơn vị`` -> ``don-vi``)."""
+    """Return a stable ASCII code for a unit's name (``Đơn vị`` -> ``don-vi``)."""
     folded = unicodedata.normalize("NFD", nfc(name).replace("đ", "d").replace("Đ", "D"))
-    return slugify("".join(ch for ch in folded if not unicodedata.combining(ch)))[:64] or "unit"
+    return (
+        slugify("".join(ch for ch in folded if not unicodedata.combining(ch)))[:64]
+        or "unit"
+    )
 
 
 def holding_unit_named(name):
@@ -31,7 +43,9 @@ def holding_unit_named(name):
     name = nfc(name).strip()
     unit = HoldingUnit.objects.filter(name=name).first()
     if unit is None:
-        unit, _ = HoldingUnit.objects.get_or_create(code=unit_code(name), defaults={"name": name})
+        unit, _ = HoldingUnit.objects.get_or_create(
+            code=unit_code(name), defaults={"name": name}
+        )
     return unit
 
 
@@ -43,9 +57,13 @@ def upsert_document(metadata):
     not saved, so ingesting the same batch twice changes nothing.
     """
     identifier = nfc(metadata["identifier"]).strip()
-    values = {field: metadata.get(field) for field in DOCUMENT_FIELDS if field in metadata}
-    values = {key: ("" if value is None and key not in ("year_start", "year_end") else value)
-              for key, value in values.items()}
+    values = {
+        field: metadata.get(field) for field in DOCUMENT_FIELDS if field in metadata
+    }
+    values = {
+        key: ("" if value is None and key not in ("year_start", "year_end") else value)
+        for key, value in values.items()
+    }
     values["holding_unit"] = holding_unit_named(metadata.get("holding_unit") or "")
 
     document = HeritageDocument.objects.filter(identifier=identifier).first()

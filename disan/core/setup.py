@@ -1,6 +1,7 @@
 """Make the data folder and database ready before a command uses them."""
 
 import logging
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -20,6 +21,11 @@ def ensure_ready():
         settings.DISAN_SEARCH_INDEX.parent,
     ):
         path.mkdir(parents=True, exist_ok=True)
+    # The embedded broker keeps its messages in folders it does not create.
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    for key in ("data_folder_in", "data_folder_out", "control_folder"):
+        if options.get(key):
+            Path(options[key]).mkdir(parents=True, exist_ok=True)
 
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):

@@ -88,10 +88,16 @@ def discover_batch(path):
     if folders:
         for stray in files:
             if nfc(stray.name) != CSV_NAME:
-                plan.problems.append(Problem(stray, "outside_document", (
-                    f"{nfc(stray.name)} lies beside the document folders; move "
-                    "it into the folder of its document."
-                )))
+                plan.problems.append(
+                    Problem(
+                        stray,
+                        "outside_document",
+                        (
+                            f"{nfc(stray.name)} lies beside the document folders; move "
+                            "it into the folder of its document."
+                        ),
+                    )
+                )
         candidates = folders
     else:
         candidates = [path]
@@ -103,10 +109,16 @@ def discover_batch(path):
             plan.documents.append(document)
 
     for name in rows:
-        plan.problems.append(Problem(path / name, "metadata_unmatched", (
-            f"{CSV_NAME} names the folder '{name}', which is not in the batch; "
-            "correct the row or add the folder."
-        )))
+        plan.problems.append(
+            Problem(
+                path / name,
+                "metadata_unmatched",
+                (
+                    f"{CSV_NAME} names the folder '{name}', which is not in the batch; "
+                    "correct the row or add the folder."
+                ),
+            )
+        )
     logger.debug("Discovered %d document(s) in %s", len(plan.documents), path)
     return plan
 
@@ -117,10 +129,16 @@ def _scan(folder, plan):
     try:
         entries = list(os.scandir(folder))
     except OSError as err:
-        plan.problems.append(Problem(folder, "unreadable", (
-            f"{nfc(folder.name)} cannot be read ({err.strerror}); check its "
-            "permissions."
-        )))
+        plan.problems.append(
+            Problem(
+                folder,
+                "unreadable",
+                (
+                    f"{nfc(folder.name)} cannot be read ({err.strerror}); check its "
+                    "permissions."
+                ),
+            )
+        )
         return folders, files
     for entry in sorted(entries, key=lambda item: natural_key(item.name)):
         item = Path(entry.path)
@@ -128,18 +146,28 @@ def _scan(folder, plan):
         if name.startswith(".") or name.casefold() in OS_CLUTTER:
             plan.ignored.append(item)
         elif entry.is_symlink():
-            plan.problems.append(Problem(item, "symlink", (
-                f"{name} is a symbolic link, which ingest never follows; copy "
-                "the real file or folder here instead."
-            )))
+            plan.problems.append(
+                Problem(
+                    item,
+                    "symlink",
+                    (
+                        f"{name} is a symbolic link, which ingest never follows; copy "
+                        "the real file or folder here instead."
+                    ),
+                )
+            )
         elif entry.is_dir(follow_symlinks=False):
             folders.append(item)
         elif entry.is_file(follow_symlinks=False):
             files.append(item)
         else:
-            plan.problems.append(Problem(item, "not_a_file", (
-                f"{name} is a device, pipe or socket, not a file; remove it."
-            )))
+            plan.problems.append(
+                Problem(
+                    item,
+                    "not_a_file",
+                    (f"{name} is a device, pipe or socket, not a file; remove it."),
+                )
+            )
     return folders, files
 
 
@@ -151,10 +179,16 @@ def _csv_rows(path, files, plan):
     try:
         rows = read_metadata_csv(csv_path)
     except MetadataError as err:
-        plan.problems.append(Problem(csv_path, "metadata_invalid", (
-            f"{err}. No document of this batch was ingested; correct "
-            f"{CSV_NAME} and ingest again."
-        )))
+        plan.problems.append(
+            Problem(
+                csv_path,
+                "metadata_invalid",
+                (
+                    f"{err}. No document of this batch was ingested; correct "
+                    f"{CSV_NAME} and ingest again."
+                ),
+            )
+        )
         return None
     return {nfc(row["folder"]): row for row in rows}
 
@@ -164,11 +198,18 @@ def _document(folder, row, plan, is_root):
     name = nfc(folder.name)
     subfolders, files = _scan(folder, plan)
     for nested in subfolders:
-        plan.problems.append(Problem(nested, "nested_folder", (
-            f"{nfc(nested.name)} is a folder inside the document folder {name}; "
-            "put its files in the document folder or make it a document of its "
-            "own."
-        )))
+        plan.problems.append(
+            Problem(
+                nested,
+                "nested_folder",
+                (
+                    f"{nfc(nested.name)} is a folder inside the document folder "
+                    f"{name}; "
+                    "put its files in the document folder or make it a document of its "
+                    "own."
+                ),
+            )
+        )
 
     # metadata.json, closest to the document, wins over the csv row.
     metadata = dict(row)
@@ -176,10 +217,16 @@ def _document(folder, row, plan, is_root):
     for item in files:
         if nfc(item.name) == CSV_NAME:
             if not is_root:
-                plan.problems.append(Problem(item, "misplaced_metadata", (
-                    f"{CSV_NAME} belongs at the top of the batch, not in the "
-                    f"document folder {name}; move it up or write {JSON_NAME}."
-                )))
+                plan.problems.append(
+                    Problem(
+                        item,
+                        "misplaced_metadata",
+                        (
+                            f"{CSV_NAME} belongs at the top of the batch, not in the "
+                            f"document folder {name}; move it up or write {JSON_NAME}."
+                        ),
+                    )
+                )
             continue
         if nfc(item.name) != JSON_NAME:
             pages.append(item)
@@ -187,17 +234,30 @@ def _document(folder, row, plan, is_root):
         try:
             metadata.update(read_metadata_json(item))
         except MetadataError as err:
-            plan.problems.append(Problem(item, "metadata_invalid", (
-                f"{err}. The document {name} was not ingested; correct the file "
-                "and ingest again."
-            )))
+            plan.problems.append(
+                Problem(
+                    item,
+                    "metadata_invalid",
+                    (
+                        f"{err}. The document {name} was not ingested; "
+                        "correct the file "
+                        "and ingest again."
+                    ),
+                )
+            )
             return None
     metadata["folder"] = name
 
     if not pages:
-        plan.problems.append(Problem(folder, "empty_folder", (
-            f"The document folder {name} holds no page files; add its scans or "
-            "remove the folder."
-        )))
+        plan.problems.append(
+            Problem(
+                folder,
+                "empty_folder",
+                (
+                    f"The document folder {name} holds no page files; add its scans or "
+                    "remove the folder."
+                ),
+            )
+        )
         return None
     return DocumentFolder(name=name, path=folder, files=pages, metadata=metadata)

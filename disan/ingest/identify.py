@@ -26,21 +26,45 @@ ACCEPTED = "JPEG, PNG, TIFF, JPEG 2000 or PDF"
 
 # Extension -> format family; the content must belong to the same family.
 EXTENSIONS = {
-    ".jpg": "jpeg", ".jpeg": "jpeg", ".jpe": "jpeg", ".jfif": "jpeg",
-    ".png": "png", ".tif": "tiff", ".tiff": "tiff",
-    ".jp2": "jpeg2000", ".jpf": "jpeg2000", ".jpx": "jpeg2000",
-    ".j2k": "jpeg2000", ".j2c": "jpeg2000", ".jpc": "jpeg2000",
-    ".pdf": "pdf", ".gif": "gif", ".bmp": "bmp", ".webp": "webp",
+    ".jpg": "jpeg",
+    ".jpeg": "jpeg",
+    ".jpe": "jpeg",
+    ".jfif": "jpeg",
+    ".png": "png",
+    ".tif": "tiff",
+    ".tiff": "tiff",
+    ".jp2": "jpeg2000",
+    ".jpf": "jpeg2000",
+    ".jpx": "jpeg2000",
+    ".j2k": "jpeg2000",
+    ".j2c": "jpeg2000",
+    ".jpc": "jpeg2000",
+    ".pdf": "pdf",
+    ".gif": "gif",
+    ".bmp": "bmp",
+    ".webp": "webp",
 }
 FAMILY_NAMES = {
-    "jpeg": "JPEG", "png": "PNG", "tiff": "TIFF", "jpeg2000": "JPEG 2000",
-    "pdf": "PDF", "gif": "GIF", "bmp": "BMP", "webp": "WebP",
+    "jpeg": "JPEG",
+    "png": "PNG",
+    "tiff": "TIFF",
+    "jpeg2000": "JPEG 2000",
+    "pdf": "PDF",
+    "gif": "GIF",
+    "bmp": "BMP",
+    "webp": "WebP",
 }
 # PRONOM identifiers that the header alone decides reliably.
 JFIF_PUIDS = {(1, 0): "fmt/42", (1, 1): "fmt/43", (1, 2): "fmt/44"}
 PDF_PUIDS = {
-    "1.0": "fmt/14", "1.1": "fmt/15", "1.2": "fmt/16", "1.3": "fmt/17",
-    "1.4": "fmt/18", "1.5": "fmt/19", "1.6": "fmt/20", "1.7": "fmt/276",
+    "1.0": "fmt/14",
+    "1.1": "fmt/15",
+    "1.2": "fmt/16",
+    "1.3": "fmt/17",
+    "1.4": "fmt/18",
+    "1.5": "fmt/19",
+    "1.6": "fmt/20",
+    "1.7": "fmt/276",
     "2.0": "fmt/1129",
 }
 
@@ -115,8 +139,9 @@ def identify_file(path):
             sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
     except OSError as err:
         raise RejectedFile(
-            "unreadable", f"{name} cannot be read ({err.strerror}). Check the file's "
-            "permissions and the disk, then ingest it again."
+            "unreadable",
+            f"{name} cannot be read ({err.strerror}). Check the file's "
+            "permissions and the disk, then ingest it again.",
         ) from err
 
     # Limits, all from the header.
@@ -135,11 +160,20 @@ def identify_file(path):
     width, height = header.pages[0]
     logger.debug("Identified %s as %s", name, header.format_name)
     return FileReport(
-        name=name, size=size, sha256=sha256, mime_type=header.mime_type,
-        format_name=header.format_name, puid=header.puid, width=width,
-        height=height, dpi=header.dpi, colour=header.colour,
-        bits_per_sample=header.bits, has_alpha=header.alpha,
-        page_count=len(header.pages), orientation=orientation,
+        name=name,
+        size=size,
+        sha256=sha256,
+        mime_type=header.mime_type,
+        format_name=header.format_name,
+        puid=header.puid,
+        width=width,
+        height=height,
+        dpi=header.dpi,
+        colour=header.colour,
+        bits_per_sample=header.bits,
+        has_alpha=header.alpha,
+        page_count=len(header.pages),
+        orientation=orientation,
         pages=tuple(shown),
     )
 
@@ -148,26 +182,30 @@ def _checked_size(path, name):
     try:
         if not path.is_file():
             raise RejectedFile(
-                "unreadable", f"{name} is not a regular file. Only files can be "
-                "ingested; move it out of the batch."
+                "unreadable",
+                f"{name} is not a regular file. Only files can be "
+                "ingested; move it out of the batch.",
             )
         size = path.stat().st_size
     except OSError as err:
         raise RejectedFile(
-            "unreadable", f"{name} cannot be read ({err.strerror}). Check the file's "
-            "permissions, then ingest it again."
+            "unreadable",
+            f"{name} cannot be read ({err.strerror}). Check the file's "
+            "permissions, then ingest it again.",
         ) from err
     if size == 0:
         raise RejectedFile(
-            "empty", f"{name} is empty (0 bytes). Scan or export the page again "
-            "and replace the file."
+            "empty",
+            f"{name} is empty (0 bytes). Scan or export the page again "
+            "and replace the file.",
         )
     limit = settings.DISAN_MAX_FILE_BYTES
     if size > limit:
         raise RejectedFile(
-            "file_too_large", f"{name} is {size} bytes, over the limit of {limit} "
+            "file_too_large",
+            f"{name} is {size} bytes, over the limit of {limit} "
             "bytes (DISAN_MAX_FILE_BYTES). Split the document into several files "
-            "or raise the limit."
+            "or raise the limit.",
         )
     return size
 
@@ -201,22 +239,28 @@ def _check_extension(name, family):
     if not family:
         detail = f" although its name ends in {suffix}" if expected else ""
         raise RejectedFile(
-            "unsupported_format", f"{name} is not in an accepted format{detail}: "
+            "unsupported_format",
+            f"{name} is not in an accepted format{detail}: "
             f"Disan takes {ACCEPTED} files. Convert it to TIFF or PDF and ingest "
-            "it again."
+            "it again.",
         )
     if expected and expected != family:
         raise RejectedFile(
-            "extension_mismatch", f"{name} has the extension {suffix} but its "
+            "extension_mismatch",
+            f"{name} has the extension {suffix} but its "
             f"content is {FAMILY_NAMES[family]}. Rename it to match its content "
-            f"or export it again as {FAMILY_NAMES[expected]}."
+            f"or export it again as {FAMILY_NAMES[expected]}.",
         )
 
 
 def _read_header(stream, family, name, path):
     readers = {
-        "jpeg": _jpeg_header, "png": _png_header, "tiff": _tiff_header,
-        "jpeg2000": _jpeg2000_header, "gif": _gif_header, "bmp": _bmp_header,
+        "jpeg": _jpeg_header,
+        "png": _png_header,
+        "tiff": _tiff_header,
+        "jpeg2000": _jpeg2000_header,
+        "gif": _gif_header,
+        "bmp": _bmp_header,
         "webp": _webp_header,
     }
     try:
@@ -228,8 +272,9 @@ def _read_header(stream, family, name, path):
         raise
     except (_Malformed, struct.error, ValueError, IndexError) as err:
         raise RejectedFile(
-            "corrupt", f"{name} looks like {FAMILY_NAMES[family]} but its header "
-            f"is damaged ({err or 'cut short'}). Copy or scan it again."
+            "corrupt",
+            f"{name} looks like {FAMILY_NAMES[family]} but its header "
+            f"is damaged ({err or 'cut short'}). Copy or scan it again.",
         ) from err
 
 
@@ -241,15 +286,17 @@ def _check_limits(name, header):
         if width * height > limit:
             where = f" (page {number})" if len(header.pages) > 1 else ""
             raise RejectedFile(
-                "too_large", f"{name} is {width} x {height} pixels{where}, over "
+                "too_large",
+                f"{name} is {width} x {height} pixels{where}, over "
                 f"the limit of {limit} pixels (DISAN_MAX_IMAGE_PIXELS). Check that "
-                "the file is genuine, then reduce its size or raise the limit."
+                "the file is genuine, then reduce its size or raise the limit.",
             )
     if not header.loader and header.family != "pdf":
         raise RejectedFile(
-            "unsupported_format", f"{name} is a {FAMILY_NAMES[header.family]} "
+            "unsupported_format",
+            f"{name} is a {FAMILY_NAMES[header.family]} "
             f"image; Disan takes {ACCEPTED} files. Convert it to TIFF and ingest "
-            "it again."
+            "it again.",
         )
 
 
@@ -264,13 +311,15 @@ def _decode_pages(path, name, header):
             image.avg()
         except pyvips.Error as err:
             raise RejectedFile(
-                "corrupt", f"{name} is damaged or truncated ({_vips_reason(err)}). "
-                "Copy or scan it again."
+                "corrupt",
+                f"{name} is damaged or truncated ({_vips_reason(err)}). "
+                "Copy or scan it again.",
             ) from err
         if (image.width, image.height) != header.pages[page]:
             raise RejectedFile(
-                "corrupt", f"{name} is damaged: its header and its image data "
-                "disagree on the size. Copy or scan it again."
+                "corrupt",
+                f"{name} is damaged: its header and its image data "
+                "disagree on the size. Copy or scan it again.",
             )
 
 
@@ -281,13 +330,15 @@ def _open_pdf_renderer(path, name, count):
         rendered = image.get("n-pages")
     except pyvips.Error as err:
         raise RejectedFile(
-            "corrupt", f"{name} is a damaged PDF ({_vips_reason(err)}). Export "
-            "it again from the scanning software."
+            "corrupt",
+            f"{name} is a damaged PDF ({_vips_reason(err)}). Export "
+            "it again from the scanning software.",
         ) from err
     if rendered != count:
         raise RejectedFile(
-            "corrupt", f"{name} is a damaged PDF: its page tree lists {count} "
-            f"pages but the renderer finds {rendered}. Export it again."
+            "corrupt",
+            f"{name} is a damaged PDF: its page tree lists {count} "
+            f"pages but the renderer finds {rendered}. Export it again.",
         )
 
 
@@ -413,8 +464,18 @@ def _png_header(stream):
 
 # TIFF field type -> struct code of one value (rationals are two longs).
 _TIFF_TYPES = {
-    1: "B", 3: "H", 4: "I", 5: "II", 6: "b", 7: "B", 8: "h", 9: "i", 10: "ii",
-    16: "Q", 17: "q", 18: "Q",
+    1: "B",
+    3: "H",
+    4: "I",
+    5: "II",
+    6: "b",
+    7: "B",
+    8: "h",
+    9: "i",
+    10: "ii",
+    16: "Q",
+    17: "q",
+    18: "Q",
 }
 _TIFF_TAGS = {256, 257, 258, 262, 274, 277, 282, 296, 338}
 _PHOTOMETRIC = {2: "srgb", 3: "palette", 4: "b-w", 5: "cmyk", 6: "srgb", 8: "lab"}
@@ -423,7 +484,10 @@ _PHOTOMETRIC = {2: "srgb", 3: "palette", 4: "b-w", 5: "cmyk", 6: "srgb", 8: "lab
 def _tiff_header(stream):
     big = stream.read(4)[2:] in (b"+\x00", b"\x00+")
     header = _Header(
-        "tiff", "image/tiff", "BigTIFF" if big else "TIFF", loader="tiffload",
+        "tiff",
+        "image/tiff",
+        "BigTIFF" if big else "TIFF",
+        loader="tiffload",
         puid="" if big else "fmt/353",
     )
     ifds = _tiff_ifds(stream, limit=settings.DISAN_MAX_PAGES + 1)
@@ -495,10 +559,10 @@ def _tiff_entries(stream, order, offset_code, entries):
     entry_size = 4 + 2 * inline
     tags = {}
     for start in range(0, len(entries), entry_size):
-        entry = entries[start:start + entry_size]
+        entry = entries[start : start + entry_size]
         tag, kind = struct.unpack(order + "HH", entry[:4])
-        (count,) = struct.unpack(order + offset_code, entry[4:4 + inline])
-        field = entry[4 + inline:]
+        (count,) = struct.unpack(order + offset_code, entry[4 : 4 + inline])
+        field = entry[4 + inline :]
         if tag not in _TIFF_TAGS or kind not in _TIFF_TYPES or count > 64:
             continue
         code = _TIFF_TYPES[kind]
@@ -523,12 +587,14 @@ _JP2_COLOURS = {16: "srgb", 17: "grey", 18: "srgb", 12: "cmyk", 20: "srgb"}
 
 def _jpeg2000_header(stream):
     if stream.read(4) == b"\xff\x4f\xff\x51":
-        header = _Header("jpeg2000", "image/jp2", "JPEG 2000 codestream",
-                         loader="jp2kload")
+        header = _Header(
+            "jpeg2000", "image/jp2", "JPEG 2000 codestream", loader="jp2kload"
+        )
         _codestream_size(stream, 0, header)
         return header
-    header = _Header("jpeg2000", "image/jp2", "JPEG 2000 (JP2)",
-                     loader="jp2kload", puid="x-fmt/392")
+    header = _Header(
+        "jpeg2000", "image/jp2", "JPEG 2000 (JP2)", loader="jp2kload", puid="x-fmt/392"
+    )
     for kind, start, end in _jp2_boxes(stream, 0, None):
         if kind == b"jp2h":
             _jp2_image_header(stream, start, end, header)
@@ -675,8 +741,9 @@ def _pdf_header(path, name):
         reader = pypdf.PdfReader(path)
         if reader.is_encrypted and _needs_user_password(reader):
             raise RejectedFile(
-                "encrypted", f"{name} is an encrypted PDF that needs a password "
-                "to open. Save a copy without a password and ingest that."
+                "encrypted",
+                f"{name} is an encrypted PDF that needs a password "
+                "to open. Save a copy without a password and ingest that.",
             )
         count = len(reader.pages)
         if count > settings.DISAN_MAX_PAGES:
@@ -697,8 +764,13 @@ def _pdf_header(path, name):
     if not stored:
         raise _Malformed("no pages")
     return _Header(
-        "pdf", "application/pdf", f"PDF {version}", puid=PDF_PUIDS.get(version, ""),
-        pages=stored, shown=shown, dpi=float(settings.DISAN_PDF_DPI),
+        "pdf",
+        "application/pdf",
+        f"PDF {version}",
+        puid=PDF_PUIDS.get(version, ""),
+        pages=stored,
+        shown=shown,
+        dpi=float(settings.DISAN_PDF_DPI),
     )
 
 
@@ -722,8 +794,14 @@ def _needs_user_password(reader):
         handler = reader._encryption
         if handler.V <= 4:
             key = AlgV4.verify_user_password(
-                b"", handler.R, handler.Length, handler.values.O, handler.values.U,
-                handler.P, handler.id1_entry, handler.EncryptMetadata,
+                b"",
+                handler.R,
+                handler.Length,
+                handler.values.O,
+                handler.values.U,
+                handler.P,
+                handler.id1_entry,
+                handler.EncryptMetadata,
             )
         else:
             key = AlgV5.verify_user_password(
@@ -737,6 +815,7 @@ def _needs_user_password(reader):
 def _too_many_pages(name, count):
     limit = settings.DISAN_MAX_PAGES
     return RejectedFile(
-        "too_many_pages", f"{name} has {count} pages, over the limit of {limit} "
-        "(DISAN_MAX_PAGES). Split it into several files or raise the limit."
+        "too_many_pages",
+        f"{name} has {count} pages, over the limit of {limit} "
+        "(DISAN_MAX_PAGES). Split it into several files or raise the limit.",
     )

@@ -56,8 +56,13 @@ def claim(job_id):
         )
         if not runnable:
             return None
-        claimed = Job.objects.filter(pk=job_id, status=job.status, worker=job.worker).update(
-            status=Job.Status.RUNNING, worker=worker_name(), started=now, heartbeat=now,
+        claimed = Job.objects.filter(
+            pk=job_id, status=job.status, worker=job.worker
+        ).update(
+            status=Job.Status.RUNNING,
+            worker=worker_name(),
+            started=now,
+            heartbeat=now,
             attempts=job.attempts + 1,
         )
     if not claimed:
@@ -108,7 +113,8 @@ def lost_jobs(include_queued=True):
     stale_before = timezone.now() - timedelta(seconds=settings.DISAN_JOB_STALE_SECONDS)
     statuses = [Job.Status.RUNNING] + ([Job.Status.QUEUED] if include_queued else [])
     return [
-        job for job in Job.objects.filter(status__in=statuses)
+        job
+        for job in Job.objects.filter(status__in=statuses)
         if job.status == Job.Status.QUEUED or _is_lost(job, stale_before)
     ]
 
@@ -125,8 +131,12 @@ def recover_jobs(dispatch, *, include_queued=True):
             Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
                 status=Job.Status.QUEUED
             )
-            logger.warning("Job %s (%s) lost by worker %s; queued again",
-                           job.pk, job.step, job.worker)
+            logger.warning(
+                "Job %s (%s) lost by worker %s; queued again",
+                job.pk,
+                job.step,
+                job.worker,
+            )
         dispatch(job)
         count += 1
     return count

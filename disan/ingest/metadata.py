@@ -64,10 +64,16 @@ HERITAGE_NAMES = {
     HeritageStatus.REGISTERED: ["registered", "đăng ký", "đã đăng ký"],
     HeritageStatus.NATIONAL: ["national", "quốc gia", "di sản tư liệu quốc gia"],
     HeritageStatus.MOW_ASIA_PACIFIC: [
-        "mow_asia_pacific", "mow asia pacific", "khu vực", "châu á - thái bình dương",
+        "mow_asia_pacific",
+        "mow asia pacific",
+        "khu vực",
+        "châu á - thái bình dương",
     ],
     HeritageStatus.MOW_INTERNATIONAL: [
-        "mow_international", "mow international", "unesco", "thế giới",
+        "mow_international",
+        "mow international",
+        "unesco",
+        "thế giới",
         "di sản tư liệu thế giới",
     ],
 }
@@ -84,8 +90,13 @@ DIRECTION_NAMES = {
 VERTICAL_LANGUAGES = {"lzh", "nom"}
 VERTICAL_SCRIPTS = {"Hani", "Hant"}
 TEXT_LIMITS = {
-    "identifier": 255, "title": 1000, "original_title": 1000, "doc_type": 100,
-    "date_written": 255, "holding_unit": 255, "description": 100_000,
+    "identifier": 255,
+    "title": 1000,
+    "original_title": 1000,
+    "doc_type": 100,
+    "date_written": 255,
+    "holding_unit": 255,
+    "description": 100_000,
 }
 
 
@@ -158,9 +169,9 @@ def read_metadata_csv(path):
         rows = []
         for values in reader:
             if reader.line_num > MAX_CSV_ROWS + 1:
-                raise MetadataError(name, [(
-                    "rows", f"more than {MAX_CSV_ROWS} rows; split the batch"
-                )])
+                raise MetadataError(
+                    name, [("rows", f"more than {MAX_CSV_ROWS} rows; split the batch")]
+                )
             if not any(value.strip() for value in values):
                 continue
             rows.append(_csv_row(keys, values, reader.line_num, errors))
@@ -178,21 +189,35 @@ def _csv_keys(header):
     for column in header:
         key = canonical_key(column) if column.strip() else None
         if key is None and column.strip():
-            errors.append((nfc(column.strip()), "unknown column; see the accepted "
-                           "names in the ingest guide"))
+            errors.append(
+                (
+                    nfc(column.strip()),
+                    "unknown column; see the accepted names in the ingest guide",
+                )
+            )
         elif key in keys:
             errors.append((key, "given in two columns; keep one"))
         keys.append(key)
     if not errors and not {"folder", "identifier"} & set(keys):
-        errors.append(("folder", "no 'folder' or 'identifier' column; add one naming "
-                       "each document's folder"))
+        errors.append(
+            (
+                "folder",
+                "no 'folder' or 'identifier' column; add one naming "
+                "each document's folder",
+            )
+        )
     return keys, errors
 
 
 def _csv_row(keys, values, line, errors):
     if len(values) > len(keys):
-        errors.append((f"line {line}", f"{len(values)} values for {len(keys)} "
-                       "columns; quote values that contain the separator"))
+        errors.append(
+            (
+                f"line {line}",
+                f"{len(values)} values for {len(keys)} "
+                "columns; quote values that contain the separator",
+            )
+        )
     row = {key: nfc(value) for key, value in zip(keys, values, strict=False) if key}
     row["folder"] = (row.get("folder") or row.get("identifier") or "").strip()
     if not row["folder"]:
@@ -215,10 +240,16 @@ def read_metadata_json(path):
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise MetadataError(name, [(
-            "json", f"not valid JSON ({err.msg} at line {err.lineno}, column "
-            f"{err.colno}); check it with a JSON validator"
-        )]) from err
+        raise MetadataError(
+            name,
+            [
+                (
+                    "json",
+                    f"not valid JSON ({err.msg} at line {err.lineno}, column "
+                    f"{err.colno}); check it with a JSON validator",
+                )
+            ],
+        ) from err
     if not isinstance(data, dict):
         raise MetadataError(name, [("json", "must be one object {...} of fields")])
 
@@ -226,8 +257,9 @@ def read_metadata_json(path):
     for key, value in data.items():
         canonical = canonical_key(key)
         if canonical is None:
-            errors.append((nfc(key), "unknown key; see the accepted names in the "
-                           "ingest guide"))
+            errors.append(
+                (nfc(key), "unknown key; see the accepted names in the ingest guide")
+            )
         elif not _is_plain(value):
             errors.append((canonical, "must be text, a number or a list of text"))
         else:
@@ -247,9 +279,9 @@ def _read_text(path, name, limit):
     try:
         size = path.stat().st_size
         if size > limit:
-            raise MetadataError(name, [(
-                "file", f"{size} bytes, over the limit of {limit}; split it"
-            )])
+            raise MetadataError(
+                name, [("file", f"{size} bytes, over the limit of {limit}; split it")]
+            )
         data = path.read_bytes()
     except OSError as err:
         problem = ("file", f"cannot be read ({err.strerror})")
@@ -257,10 +289,17 @@ def _read_text(path, name, limit):
     try:
         return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError as err:
-        raise MetadataError(name, [(
-            "encoding", f"not UTF-8 (byte 0x{data[err.start]:02x} at position "
-            f"{err.start}); save it again as UTF-8 (\"CSV UTF-8\" in a spreadsheet)"
-        )]) from err
+        raise MetadataError(
+            name,
+            [
+                (
+                    "encoding",
+                    f"not UTF-8 (byte 0x{data[err.start]:02x} at position "
+                    f"{err.start}); save it again as UTF-8 "
+                    '("CSV UTF-8" in a spreadsheet)',
+                )
+            ],
+        ) from err
 
 
 # --- Checking values --------------------------------------------------------
@@ -295,8 +334,9 @@ def normalize_metadata(raw, *, source):
         errors.append(("identifier", "missing; give an identifier or a folder"))
 
     # Controlled vocabularies.
-    result["languages"] = _codes(values.get("languages"), _LANGUAGES, "languages",
-                                 errors)
+    result["languages"] = _codes(
+        values.get("languages"), _LANGUAGES, "languages", errors
+    )
     result["scripts"] = _codes(values.get("scripts"), _SCRIPTS, "scripts", errors)
     for name, choices in _CHOICES.items():
         if name in values:

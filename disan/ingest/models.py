@@ -21,7 +21,9 @@ class Batch(models.Model):
     source = models.CharField(max_length=4096)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
     ocr = models.BooleanField(default=True)
 
     class Meta:
@@ -38,7 +40,10 @@ class Transfer(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="transfers")
     document = models.ForeignKey(
-        HeritageDocument, null=True, blank=True, on_delete=models.SET_NULL,
+        HeritageDocument,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="transfers",
     )
     source = models.CharField(max_length=4096)
@@ -73,9 +78,15 @@ class Job(models.Model):
     FINISHED = (Status.DONE, Status.SKIPPED, Status.FAILED)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="jobs")
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.CASCADE, related_name="jobs"
+    )
     page = models.ForeignKey(
-        "catalog.Page", null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+        "catalog.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="jobs",
     )
     step = models.CharField(max_length=16, choices=Step.choices)
     status = models.CharField(
@@ -99,9 +110,15 @@ class Job(models.Model):
 class Rejection(models.Model):
     """A file refused at ingest, with the reason shown in the batch summary."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="rejections")
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="rejections"
+    )
     transfer = models.ForeignKey(
-        Transfer, null=True, blank=True, on_delete=models.CASCADE, related_name="rejections"
+        Transfer,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="rejections",
     )
     path = models.CharField(max_length=4096)
     code = models.CharField(max_length=64)

@@ -9,7 +9,9 @@ releases it, with a conditional UPDATE so it is released exactly once.
 
 import logging
 
-from disan.ingest.models import Job
+from django.utils import timezone
+
+from disan.ingest.models import Batch, Job
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +43,9 @@ def skip_waiting(transfer, *, page=None, message=""):
 def after_failure(job):
     """Settle the jobs that depended on a failed ``job``; return jobs to queue."""
     if job.step == Job.Step.DERIVE:
-        skip_waiting(job.transfer, page=job.page, message="No image to read: derivation failed.")
+        skip_waiting(
+            job.transfer, page=job.page, message="No image to read: derivation failed."
+        )
     elif job.step in (Job.Step.IDENTIFY, Job.Step.STORE):
         skip_waiting(job.transfer, message=f"Not run: the {job.step} job failed.")
     return []
@@ -63,3 +67,16 @@ def index_if_ready(job):
         return []
     released = release(index_job)
     return [released] if released else []
+
+
+def settle_batch(job):
+    """Mark the job's batch done (or failed) once none of its jobs is left."""
+    batch_id = job.transfer.batch_id
+    jobs = Job.objects.filter(transfer__batch_id=batch_id)
+    if jobs.exclude(status__in=Job.FINISHED).exists():
+        return
+    failed = jobs.filter(status=Job.Status.FAILED).exists()
+    Batch.objects.filter(pk=batch_id, status=Batch.Status.RUNNING).update(
+        status=Batch.Status.FAILED if failed else Batch.Status.DONE,
+        finished=timezone.now(),
+    )

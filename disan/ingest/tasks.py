@@ -53,6 +53,8 @@ def run(job_id):
     ready = list(ready) + pipeline.index_if_ready(job)
     for next_job in ready:
         dispatch(next_job)
+    if not ready:
+        pipeline.settle_batch(job)
 
 
 @shared_task(name="disan.ingest.run_job", ignore_result=True)

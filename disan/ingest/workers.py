@@ -43,7 +43,9 @@ def live_workers():
             continue
         if age > FRESH_SECONDS:
             continue
-        if record.get("host") == socket.gethostname() and not _pid_alive(record.get("pid")):
+        if record.get("host") == socket.gethostname() and not _pid_alive(
+            record.get("pid")
+        ):
             continue
         alive.append(record)
     return alive
@@ -67,7 +69,10 @@ def start_local_worker(log_path=None):
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "disan.cli", "worker"],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
             start_new_session=True,
         )
     logger.info("Started local worker, pid %s, log %s", process.pid, log_path)
@@ -92,12 +97,20 @@ class WorkerBeacon:
     def __init__(self):
         self.path = run_dir() / f"worker-{socket.gethostname()}-{os.getpid()}.json"
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="disan-beacon", daemon=True)
+        self._thread = threading.Thread(
+            target=self._loop, name="disan-beacon", daemon=True
+        )
 
     def start(self):
-        self.path.write_text(json.dumps({
-            "host": socket.gethostname(), "pid": os.getpid(), "started": time.time(),
-        }))
+        self.path.write_text(
+            json.dumps(
+                {
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "started": time.time(),
+                }
+            )
+        )
         self._thread.start()
 
     def stop(self):
@@ -121,7 +134,9 @@ class WorkerBeacon:
                 last_recovery = time.monotonic()
 
     def start_file_again(self):
-        self.path.write_text(json.dumps({"host": socket.gethostname(), "pid": os.getpid()}))
+        self.path.write_text(
+            json.dumps({"host": socket.gethostname(), "pid": os.getpid()})
+        )
 
     @staticmethod
     def _recover(jobs, dispatch, *, include_queued):

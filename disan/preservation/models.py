@@ -28,7 +28,10 @@ class PreservationEvent(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     document = models.ForeignKey(
-        "catalog.HeritageDocument", null=True, blank=True, on_delete=models.CASCADE,
+        "catalog.HeritageDocument",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="events",
     )
     file_path = models.CharField(max_length=4096, blank=True)

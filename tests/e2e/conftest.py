@@ -28,8 +28,12 @@ def disan_env(home, **extra):
 def run_disan(home, *args, timeout=1200, check=True, **extra_env):
     """Run ``disan ARGS`` as a user would and return the CompletedProcess."""
     result = subprocess.run(
-        [sys.executable, "-m", "disan.cli", *args], env=disan_env(home, **extra_env),
-        capture_output=True, text=True, timeout=timeout, cwd=REPO,
+        [sys.executable, "-m", "disan.cli", *args],
+        env=disan_env(home, **extra_env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
     )
     if check and result.returncode != 0:
         raise AssertionError(
@@ -59,10 +63,21 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "disan.cli", "serve", "--port", str(self.port),
-             "--no-worker", "--workers", "1"],
-            env=disan_env(home), cwd=REPO,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "disan.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--no-worker",
+                "--workers",
+                "1",
+            ],
+            env=disan_env(home),
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -100,32 +115,69 @@ def make_batch(root):
     book = batch / "Đại Nam nhất thống chí"
     shutil.copytree(SAMPLES / "dai-nam-nhat-thong-chi", book)
     (book / "ABOUT.md").unlink(missing_ok=True)
-    (book / "metadata.json").write_text(json.dumps({
-        "identifier": "DNNTC-Q1",
-        "title": "Đại Nam nhất thống chí, quyển 1",
-        "original_title": "大南一統志 卷之一",
-        "type": "Sách chép tay",
-        "date": "Tự Đức (1865–1882)",
-        "languages": ["lzh"],
-        "scripts": ["Hani"],
-        "holding_unit": "Thư viện Hà Nội",
-        "heritage_status": "registered",
-        "access_level": "public",
-        "reading_direction": "right-to-left",
-        "description": "Bộ địa chí quốc gia triều Nguyễn, đường sá và phủ huyện.",
-    }, ensure_ascii=False), encoding="utf-8")
+    (book / "metadata.json").write_text(
+        json.dumps(
+            {
+                "identifier": "DNNTC-Q1",
+                "title": "Đại Nam nhất thống chí, quyển 1",
+                "original_title": "大南一統志 卷之一",
+                "type": "Sách chép tay",
+                "date": "Tự Đức (1865–1882)",
+                "languages": ["lzh"],
+                "scripts": ["Hani"],
+                "holding_unit": "Thư viện Hà Nội",
+                "heritage_status": "registered",
+                "access_level": "public",
+                "reading_direction": "right-to-left",
+                "description": "Bộ địa chí triều Nguyễn, đường sá và phủ huyện.",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
 
     mixed = batch / "tệp hỗn hợp"
     mixed.mkdir()
     for item in HOSTILE.iterdir():
         if item.name != "README.md":
             shutil.copyfile(item, mixed / item.name)
-    shutil.copyfile(SAMPLES / "printed-vietnamese" / "VietOCR_vietsample_2p_G4.tif",
-                    mixed / "VietOCR_vietsample_2p_G4.tif")
-    (mixed / "metadata.json").write_text(json.dumps({
-        "identifier": "HON-HOP-01", "title": "Tệp hỗn hợp", "languages": ["vi"],
-        "scripts": ["Latn"], "holding_unit": "Thư viện Hà Nội", "access_level": "public",
-    }, ensure_ascii=False), encoding="utf-8")
+    shutil.copyfile(
+        SAMPLES / "printed-vietnamese" / "VietOCR_vietsample_2p_G4.tif",
+        mixed / "VietOCR_vietsample_2p_G4.tif",
+    )
+    (mixed / "metadata.json").write_text(
+        json.dumps(
+            {
+                "identifier": "HON-HOP-01",
+                "title": "Tệp hỗn hợp",
+                "languages": ["vi"],
+                "scripts": ["Latn"],
+                "holding_unit": "Thư viện Hà Nội",
+                "access_level": "public",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    secret = batch / "hồ sơ mật"
+    secret.mkdir()
+    shutil.copyfile(
+        SAMPLES / "dai-nam-nhat-thong-chi" / "page_004.jpg", secret / "trang 1.jpg"
+    )
+    (secret / "metadata.json").write_text(
+        json.dumps(
+            {
+                "identifier": "MAT-01",
+                "title": "Hồ sơ mật về đê điều",
+                "languages": ["vi"],
+                "holding_unit": "Trung tâm Lưu trữ",
+                "access_level": "secret",
+                "description": "Tài liệu mật: bản đồ đê điều.",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return batch
 
 

@@ -35,7 +35,8 @@ def names(paths):
 def test_repository_samples_make_two_documents_with_csv_metadata():
     plan = discover_batch(SAMPLES)
     assert [doc.name for doc in plan.documents] == [
-        "dai-nam-nhat-thong-chi", "printed-vietnamese",
+        "dai-nam-nhat-thong-chi",
+        "printed-vietnamese",
     ]
     manuscript, printed = plan.documents
     assert names(manuscript.files) == [f"page_{n:03d}.jpg" for n in range(1, 13)]
@@ -51,7 +52,10 @@ def test_files_are_in_natural_order(batch):
         touch(batch / "Sắc phong" / name)
     plan = discover_batch(batch)
     assert names(plan.documents[0].files) == [
-        "Trang_1.jpg", "trang_2.jpg", "trang_10.jpg", "trang_11.jpg",
+        "Trang_1.jpg",
+        "trang_2.jpg",
+        "trang_10.jpg",
+        "trang_11.jpg",
     ]
 
 
@@ -71,8 +75,9 @@ def test_nfd_folder_and_file_names_come_out_nfc(batch):
     folder_name = unicodedata.normalize("NFD", "Hương ước làng Đông Ngạc")
     file_name = unicodedata.normalize("NFD", "tờ_một.jpg")
     touch(batch / folder_name / file_name)
-    touch(batch / "metadata.csv", "thư mục,mã\nHương ước làng Đông Ngạc,HU-01\n"
-          .encode())
+    touch(
+        batch / "metadata.csv", "thư mục,mã\nHương ước làng Đông Ngạc,HU-01\n".encode()
+    )
     plan = discover_batch(batch)
     [document] = plan.documents
     assert document.name == "Hương ước làng Đông Ngạc"
@@ -96,8 +101,10 @@ def test_problems_are_listed_and_clutter_ignored(batch):
 
     [document] = plan.documents
     assert names(document.files) == ["1.jpg"]
-    found = {(path.name, code) for path, code, _reason in
-             ((p.path, p.code, p.reason) for p in plan.problems)}
+    found = {
+        (path.name, code)
+        for path, code, _reason in ((p.path, p.code, p.reason) for p in plan.problems)
+    }
     assert found == {
         ("lạc.jpg", "outside_document"),
         ("phụ lục", "nested_folder"),
@@ -125,7 +132,9 @@ def test_json_metadata_wins_over_the_csv_row(batch):
     touch(batch / "metadata.csv", "folder,title,access\nA,Từ CSV,mật\n".encode())
     [document] = discover_batch(batch).documents
     assert document.metadata == {
-        "folder": "A", "title": "Từ JSON", "access_level": "mật",
+        "folder": "A",
+        "title": "Từ JSON",
+        "access_level": "mật",
     }
 
 

@@ -40,8 +40,12 @@ def png_bytes(width, height, colour_type=2, bits=8):
 
     ihdr = struct.pack(">IIBBBBB", width, height, bits, colour_type, 0, 0, 0)
     idat = zlib.compress(b"\x00" * 16)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", idat)
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_decompression_bomb_gif_is_too_large_before_decoding():
@@ -293,7 +297,7 @@ def test_jpeg_2000_files_are_identified(tmp_path):
     image.jp2ksave(str(jp2), lossless=True)
     # libvips always wraps JP2; the bare codestream is the jp2c box's content.
     data = jp2.read_bytes()
-    j2k.write_bytes(data[data.index(b"\xff\x4f\xff\x51"):])
+    j2k.write_bytes(data[data.index(b"\xff\x4f\xff\x51") :])
     jp2_report, j2k_report = identify_file(jp2), identify_file(j2k)
     assert (jp2_report.format_name, jp2_report.puid) == ("JPEG 2000 (JP2)", "x-fmt/392")
     assert j2k_report.format_name == "JPEG 2000 codestream"

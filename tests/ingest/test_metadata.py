@@ -25,7 +25,8 @@ def errors_of(call, *args, **kwargs):
 def test_repository_sample_csv_parses_and_normalizes():
     rows = read_metadata_csv(SAMPLES / "metadata.csv")
     assert [row["folder"] for row in rows] == [
-        "dai-nam-nhat-thong-chi", "printed-vietnamese",
+        "dai-nam-nhat-thong-chi",
+        "printed-vietnamese",
     ]
     manuscript = normalize_metadata(rows[0], source="metadata.csv")
     assert manuscript.identifier == "DNNTC-Q1"
@@ -39,8 +40,12 @@ def test_repository_sample_csv_parses_and_normalizes():
     assert manuscript.reading_direction == "right-to-left"
     printed = normalize_metadata(rows[1], source="metadata.csv")
     assert printed == DocumentMetadata(
-        identifier="VIETOCR-SAMPLE", title="Tôi đi học (trích)", doc_type="Tài liệu in",
-        languages=["vi"], scripts=["Latn"], holding_unit="Đơn vị mẫu",
+        identifier="VIETOCR-SAMPLE",
+        title="Tôi đi học (trích)",
+        doc_type="Tài liệu in",
+        languages=["vi"],
+        scripts=["Latn"],
+        holding_unit="Đơn vị mẫu",
         description=rows[1]["description"],
     )
 
@@ -55,9 +60,13 @@ def test_defaults_come_from_the_folder_name():
 
 def test_vietnamese_keys_and_values_are_understood():
     raw = {
-        "Số hiệu": "HN-0042", "Tiêu đề": "Hương ước", "Ngôn ngữ": "Hán Nôm",
-        "Mức truy cập": "hạn chế", "Tình trạng di sản": "đã đăng ký",
-        "Niên đại": "thế kỷ XIX", "folder": "x",
+        "Số hiệu": "HN-0042",
+        "Tiêu đề": "Hương ước",
+        "Ngôn ngữ": "Hán Nôm",
+        "Mức truy cập": "hạn chế",
+        "Tình trạng di sản": "đã đăng ký",
+        "Niên đại": "thế kỷ XIX",
+        "folder": "x",
     }
     metadata = normalize_metadata(raw, source="x")
     assert metadata.identifier == "HN-0042"
@@ -71,8 +80,12 @@ def test_vietnamese_keys_and_values_are_understood():
 
 @pytest.mark.parametrize(
     ("written", "expected"),
-    [("mật", "secret"), ("công khai", "public"), ("có điều kiện", "conditional"),
-     ("CONDITIONAL", "conditional")],
+    [
+        ("mật", "secret"),
+        ("công khai", "public"),
+        ("có điều kiện", "conditional"),
+        ("CONDITIONAL", "conditional"),
+    ],
 )
 def test_access_words(written, expected):
     raw = {"folder": "a", "access_level": written}
@@ -92,16 +105,22 @@ def test_decomposed_text_is_stored_composed():
 
 def test_every_invalid_field_is_reported_together():
     raw = {
-        "folder": "a", "languages": "vi, klingon", "scripts": "Cyrl",
-        "access_level": "bí mật quốc gia", "year_start": "năm Tý", "màu": "đỏ",
+        "folder": "a",
+        "languages": "vi, klingon",
+        "scripts": "Cyrl",
+        "access_level": "bí mật quốc gia",
+        "year_start": "năm Tý",
+        "màu": "đỏ",
     }
     error = errors_of(normalize_metadata, raw, source="metadata.csv row 3")
     assert error.errors == [
         ("màu", "unknown field"),
         ("languages", "unknown value 'klingon'; use en, fr, lzh, nom, vi, zh"),
         ("scripts", "unknown value 'cyrl'; use Hani, Hans, Hant, Latn"),
-        ("access_level",
-         "unknown value 'bí mật quốc gia'; use conditional, public, secret"),
+        (
+            "access_level",
+            "unknown value 'bí mật quốc gia'; use conditional, public, secret",
+        ),
         ("year_start", "'năm Tý' is not a year"),
     ]
     assert str(error).startswith("metadata.csv row 3: màu: unknown field; languages:")
@@ -132,7 +151,7 @@ def test_csv_not_in_utf8(tmp_path):
     path.write_bytes("folder,title\nA,Đơn\n".encode("cp1258"))
     error = errors_of(read_metadata_csv, path)
     assert str(error) == (
-        'metadata.csv: encoding: not UTF-8 (byte 0xd0 at position 15); save it '
+        "metadata.csv: encoding: not UTF-8 (byte 0xd0 at position 15); save it "
         'again as UTF-8 ("CSV UTF-8" in a spreadsheet)'
     )
 
@@ -152,8 +171,12 @@ def test_csv_needs_a_folder_or_identifier_column(tmp_path):
     path = tmp_path / "metadata.csv"
     path.write_text("title\nx\n", encoding="utf-8")
     error = errors_of(read_metadata_csv, path)
-    assert error.errors == [("folder", "no 'folder' or 'identifier' column; add one "
-                             "naming each document's folder")]
+    assert error.errors == [
+        (
+            "folder",
+            "no 'folder' or 'identifier' column; add one naming each document's folder",
+        )
+    ]
 
 
 def test_csv_row_limit(tmp_path, monkeypatch):
@@ -167,8 +190,7 @@ def test_csv_row_limit(tmp_path, monkeypatch):
 
 def test_csv_oversized_field(tmp_path):
     path = tmp_path / "metadata.csv"
-    path.write_text("folder,description\na,\"" + "x" * 200_000 + "\"\n",
-                    encoding="utf-8")
+    path.write_text('folder,description\na,"' + "x" * 200_000 + '"\n', encoding="utf-8")
     error = errors_of(read_metadata_csv, path)
     assert error.errors == [("line 2", "field larger than field limit (131072)")]
 
@@ -178,7 +200,9 @@ def test_json_object_is_read(tmp_path):
     text = '{"tiêu đề": "Thần tích", "languages": ["lzh"], "năm bắt đầu": 1572}'
     path.write_text(text, encoding="utf-8")
     assert read_metadata_json(path) == {
-        "title": "Thần tích", "languages": ["lzh"], "year_start": 1572,
+        "title": "Thần tích",
+        "languages": ["lzh"],
+        "year_start": 1572,
     }
 
 

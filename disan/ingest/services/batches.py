@@ -34,7 +34,10 @@ def start_batch(path, *, ocr=True, dispatch=None):
     # Items that belong to no document are refused up front.
     for problem in plan.problems:
         Rejection.objects.create(
-            batch=batch, path=nfc(str(problem.path)), code=problem.code, reason=problem.reason
+            batch=batch,
+            path=nfc(str(problem.path)),
+            code=problem.code,
+            reason=problem.reason,
         )
 
     jobs = []
@@ -55,7 +58,10 @@ def _stage(batch, number, folder):
         metadata = normalize_metadata(folder.metadata, source=nfc(str(folder.path)))
     except MetadataError as err:
         Rejection.objects.create(
-            batch=batch, path=nfc(str(folder.path)), code="metadata_invalid", reason=str(err)
+            batch=batch,
+            path=nfc(str(folder.path)),
+            code="metadata_invalid",
+            reason=str(err),
         )
         return None
 
@@ -67,8 +73,11 @@ def _stage(batch, number, folder):
         target = staging / name
         if target.exists():
             Rejection.objects.create(
-                batch=batch, path=nfc(str(source)), code="duplicate_name",
-                reason=f"{source.name} has the same name as another file of this document "
+                batch=batch,
+                path=nfc(str(source)),
+                code="duplicate_name",
+                reason=f"{source.name} has the same name as another file of this "
+                "document "
                 "once written in Unicode NFC; rename one of them.",
             )
             continue
@@ -76,17 +85,28 @@ def _stage(batch, number, folder):
             _copy(source, target)
         except OSError as err:
             Rejection.objects.create(
-                batch=batch, path=nfc(str(source)), code="unreadable",
+                batch=batch,
+                path=nfc(str(source)),
+                code="unreadable",
                 reason=f"{source.name} could not be read ({err.strerror}); "
                 "check its permissions and the disk, then ingest again.",
             )
             continue
-        files.append({"name": name, "source": nfc(str(source)), "path": str(target),
-                      "size": target.stat().st_size})
+        files.append(
+            {
+                "name": name,
+                "source": nfc(str(source)),
+                "path": str(target),
+                "size": target.stat().st_size,
+            }
+        )
 
     return Transfer.objects.create(
-        batch=batch, source=nfc(str(folder.path)), staging_path=str(staging),
-        metadata=dataclasses.asdict(metadata), files=files,
+        batch=batch,
+        source=nfc(str(folder.path)),
+        staging_path=str(staging),
+        metadata=dataclasses.asdict(metadata),
+        files=files,
     )
 
 

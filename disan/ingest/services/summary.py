@@ -14,29 +14,42 @@ def summarize(batch, base_url=None):
     for transfer in batch.transfers.select_related("document").order_by("created"):
         document = transfer.document
         jobs = list(transfer.jobs.select_related("page").order_by("created"))
-        failures += [_failure(transfer, job) for job in jobs if job.status == Job.Status.FAILED]
+        failures += [
+            _failure(transfer, job) for job in jobs if job.status == Job.Status.FAILED
+        ]
         if document is None:
             continue
         ocr = [job for job in jobs if job.step == Job.Step.OCR]
-        documents.append({
-            "id": str(document.pk),
-            "identifier": document.identifier,
-            "title": document.title,
-            "status": document.status,
-            "changed": bool(transfer.changed),
-            "pages": document.page_count,
-            "bytes": document.byte_count,
-            "ocfl_object": document.ocfl_object_id,
-            "ocfl_version": document.ocfl_version,
-            "url": base_url + reverse("portal:document", args=[document.pk]),
-            "manifest": base_url + reverse("iiif:manifest", args=[document.pk]),
-            "ocr": {
-                status: sum(1 for job in ocr if job.status == status)
-                for status in (Job.Status.DONE, Job.Status.SKIPPED, Job.Status.FAILED)
-            },
-            "notes": sorted({job.message for job in jobs
-                             if job.message and job.status != Job.Status.FAILED}),
-        })
+        documents.append(
+            {
+                "id": str(document.pk),
+                "identifier": document.identifier,
+                "title": document.title,
+                "status": document.status,
+                "changed": bool(transfer.changed),
+                "pages": document.page_count,
+                "bytes": document.byte_count,
+                "ocfl_object": document.ocfl_object_id,
+                "ocfl_version": document.ocfl_version,
+                "url": base_url + reverse("portal:document", args=[document.pk]),
+                "manifest": base_url + reverse("iiif:manifest", args=[document.pk]),
+                "ocr": {
+                    status: sum(1 for job in ocr if job.status == status)
+                    for status in (
+                        Job.Status.DONE,
+                        Job.Status.SKIPPED,
+                        Job.Status.FAILED,
+                    )
+                },
+                "notes": sorted(
+                    {
+                        job.message
+                        for job in jobs
+                        if job.message and job.status != Job.Status.FAILED
+                    }
+                ),
+            }
+        )
 
     rejected = [
         {"path": item.path, "code": item.code, "reason": item.reason}
@@ -79,7 +92,8 @@ def format_text(summary):
     for doc in summary["documents"]:
         state = "changed" if doc["changed"] else "unchanged"
         lines.append(
-            f"  - {doc['identifier']} ({doc['status']}, {state}): {doc['pages']} pages, "
+            f"  - {doc['identifier']} ({doc['status']}, {state}): "
+            f"{doc['pages']} pages, "
             f"{doc['bytes']:,} bytes, OCR {doc['ocr']['done']} done"
             + (f", {doc['ocr']['skipped']} skipped" if doc["ocr"]["skipped"] else "")
         )
@@ -87,11 +101,16 @@ def format_text(summary):
         lines += [f"      note: {note}" for note in doc["notes"]]
     if summary["rejected"]:
         lines.append("Rejected files:")
-        lines += [f"  - {item['path']}: [{item['code']}] {item['reason']}"
-                  for item in summary["rejected"]]
+        lines += [
+            f"  - {item['path']}: [{item['code']}] {item['reason']}"
+            for item in summary["rejected"]
+        ]
     if summary["failures"]:
         lines.append("Failed jobs:")
-        lines += [f"  - {item['source']} {item['step']}"
-                  + (f" page {item['page']}" if item["page"] else "") + f": {item['message']}"
-                  for item in summary["failures"]]
+        lines += [
+            f"  - {item['source']} {item['step']}"
+            + (f" page {item['page']}" if item["page"] else "")
+            + f": {item['message']}"
+            for item in summary["failures"]
+        ]
     return "\n".join(lines)

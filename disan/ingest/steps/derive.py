@@ -23,6 +23,13 @@ def master_path(page):
     return get_store().path(page.document.ocfl_object_id, page.master_file.logical_path)
 
 
+def _remove_partial_files(folder, page):
+    """Delete what a worker killed while writing this page's files left behind."""
+    for partial in folder.glob(f".{page.pk}.*.part"):
+        partial.unlink(missing_ok=True)
+        logger.warning("Removed %s, left by an interrupted job", partial)
+
+
 def run(job):
     """Make the page's derivatives; release its OCR job, or skip it."""
     page = job.page
@@ -32,6 +39,7 @@ def run(job):
     image = open_page(master_path(page), master.mime_type, page.page_in_file)
     pyramid = paths.pyramid_path(document.pk, page.pk)
     thumbnail = paths.thumbnail_path(document.pk, page.pk)
+    _remove_partial_files(pyramid.parent, page)
     result = make_pyramid(image, pyramid)
     thumb_width, thumb_height = make_thumbnail(image, thumbnail)
 
@@ -43,18 +51,26 @@ def run(job):
     page.derived_from_sha256 = master.sha256
     page.save()
     record_event(
-        document=document, event_type=PreservationEvent.Type.DERIVATION,
+        document=document,
+        event_type=PreservationEvent.Type.DERIVATION,
         outcome=PreservationEvent.Outcome.SUCCESS,
         detail=f"Page {page.sequence}: pyramidal TIFF {result.width}x{result.height} "
         f"and thumbnail {thumb_width}x{thumb_height}.",
-        data={"page": page.sequence, "pyramid": page.pyramid_path,
-              "pyramid_bytes": result.size_bytes, "source_sha256": master.sha256},
-        file_path=master.logical_path, agent=AGENT,
+        data={
+            "page": page.sequence,
+            "pyramid": page.pyramid_path,
+            "pyramid_bytes": result.size_bytes,
+            "source_sha256": master.sha256,
+        },
+        file_path=master.logical_path,
+        agent=AGENT,
     )
 
     ocr_job = Job.objects.get(transfer=job.transfer, page=page, step=Job.Step.OCR)
     if not (job.transfer.batch.ocr and settings.DISAN_OCR_ENABLED):
-        pipeline.skip_waiting(job.transfer, page=page, message="OCR turned off for this batch.")
+        pipeline.skip_waiting(
+            job.transfer, page=page, message="OCR turned off for this batch."
+        )
         return []
     released = pipeline.release(ocr_job)
     return [released] if released else []

@@ -44,7 +44,9 @@ def run(job):
 def _reject(transfer, entry, err):
     entry["rejected"] = {"code": err.code, "reason": str(err)}
     Rejection.objects.update_or_create(
-        batch_id=transfer.batch_id, transfer=transfer, path=entry["source"],
+        batch_id=transfer.batch_id,
+        transfer=transfer,
+        path=entry["source"],
         defaults={"code": err.code, "reason": str(err)},
     )
     logger.warning("Rejected %s: %s", entry["source"], err)

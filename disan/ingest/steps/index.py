@@ -22,7 +22,9 @@ def run(job):
     ).count()
     if failed:
         document.status = DocumentStatus.FAILED
-        job.message = f"{failed} page(s) have no derivatives; the document stays offline."
+        job.message = (
+            f"{failed} page(s) have no derivatives; the document stays offline."
+        )
     else:
         document.status = DocumentStatus.ONLINE
         document.published = document.published or timezone.now()

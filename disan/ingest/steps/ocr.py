@@ -9,7 +9,8 @@ from disan.ingest.models import Job
 from disan.ingest.steps.derive import master_path
 from disan.ocr import get_engine
 from disan.ocr.exceptions import OcrUnavailable
-from disan.ocr.languages import choose_languages, ocr_image
+from disan.ocr.images import ocr_image
+from disan.ocr.languages import choose_languages
 
 logger = logging.getLogger(__name__)
 
@@ -22,14 +23,19 @@ def run(job):
     page = job.page
     document = page.document
     master = page.master_file
-    languages = choose_languages(document.languages, document.scripts,
-                                 document.reading_direction)
+    languages = choose_languages(
+        document.languages, document.scripts, document.reading_direction
+    )
 
     dpi = OCR_PDF_DPI if master.mime_type == "application/pdf" else None
     with tempfile.TemporaryDirectory(prefix="disan-ocr-") as tmp:
-        image = open_page(master_path(page), master.mime_type, page.page_in_file, dpi=dpi)
+        image = open_page(
+            master_path(page), master.mime_type, page.page_in_file, dpi=dpi
+        )
         try:
-            result = get_engine().recognize(ocr_image(image, Path(tmp)), languages=languages)
+            result = get_engine().recognize(
+                ocr_image(image, Path(tmp)), languages=languages
+            )
         except OcrUnavailable as err:
             page.ocr_status, page.ocr_message = "unavailable", str(err)
             page.save(update_fields=["ocr_status", "ocr_message"])
@@ -45,8 +51,15 @@ def run(job):
     page.ocr_languages = result.languages
     page.ocr_status = "done"
     page.ocr_message = ""
-    page.save(update_fields=["ocr_text", "ocr_lines", "ocr_languages", "ocr_status",
-                             "ocr_message"])
+    page.save(
+        update_fields=[
+            "ocr_text",
+            "ocr_lines",
+            "ocr_languages",
+            "ocr_status",
+            "ocr_message",
+        ]
+    )
     return []
 
 
@@ -56,7 +69,12 @@ def _scaled(line, scale_x, scale_y):
 
     def box(bbox):
         x, y, w, h = bbox
-        return [round(x * scale_x), round(y * scale_y), round(w * scale_x), round(h * scale_y)]
+        return [
+            round(x * scale_x),
+            round(y * scale_y),
+            round(w * scale_x),
+            round(h * scale_y),
+        ]
 
     words = [{**word, "bbox": box(word["bbox"])} for word in line.get("words", [])]
     return {**line, "bbox": box(line["bbox"]), "words": words}

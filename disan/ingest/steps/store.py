@@ -42,17 +42,20 @@ def run(job):
     )
     files = [(Path(entry["path"]), entry["name"]) for entry in accepted]
     result = get_store().put(
-        object_id, files + [(metadata_file, METADATA_PATH)],
-        message=f"Ingest of batch {transfer.batch_id}", agent=AGENT,
+        object_id,
+        files + [(metadata_file, METADATA_PATH)],
+        message=f"Ingest of batch {transfer.batch_id}",
+        agent=AGENT,
     )
 
-    # An unchanged object whose document is already online needs nothing.
+    # An unchanged object whose document is already online needs nothing,
+    # except the text of pages an earlier batch did not read.
     if not result.changed and document.status == DocumentStatus.ONLINE:
         transfer.changed = False
         transfer.save(update_fields=["changed"])
         discard_staging(transfer)
         job.message = f"Unchanged: {object_id} is already at {result.version}."
-        return []
+        return _queue_missing_ocr(transfer, document)
 
     return _lay_out_pages(transfer, document, accepted, object_id, result)
 
@@ -69,19 +72,33 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
     for number, entry in enumerate(accepted, start=1):
         report = entry["report"]
         master = MasterFile.objects.create(
-            document=document, sequence=number, filename=entry["name"],
-            logical_path=entry["name"], sha256=report["sha256"], size=report["size"],
-            mime_type=report["mime_type"], format_name=report["format_name"],
-            puid=report.get("puid") or "", width=report.get("width"),
-            height=report.get("height"), dpi=report.get("dpi"),
-            colour=report.get("colour") or "", bits_per_sample=report.get("bits_per_sample"),
-            page_count=report.get("page_count") or 1, orientation=report.get("orientation") or 1,
+            document=document,
+            sequence=number,
+            filename=entry["name"],
+            logical_path=entry["name"],
+            sha256=report["sha256"],
+            size=report["size"],
+            mime_type=report["mime_type"],
+            format_name=report["format_name"],
+            puid=report.get("puid") or "",
+            width=report.get("width"),
+            height=report.get("height"),
+            dpi=report.get("dpi"),
+            colour=report.get("colour") or "",
+            bits_per_sample=report.get("bits_per_sample"),
+            page_count=report.get("page_count") or 1,
+            orientation=report.get("orientation") or 1,
         )
         for page_in_file, (width, height) in enumerate(report["pages"]):
             sequence += 1
             Page.objects.create(
-                document=document, master_file=master, sequence=sequence,
-                page_in_file=page_in_file, label=str(sequence), width=width, height=height,
+                document=document,
+                master_file=master,
+                sequence=sequence,
+                page_in_file=page_in_file,
+                label=str(sequence),
+                width=width,
+                height=height,
             )
         _record_file_events(document, entry, report)
 
@@ -92,10 +109,16 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
     document.status = DocumentStatus.PROCESSING
     document.save()
     record_event(
-        document=document, event_type=Event.INGESTION, outcome=Outcome.SUCCESS,
+        document=document,
+        event_type=Event.INGESTION,
+        outcome=Outcome.SUCCESS,
         detail=f"Stored as OCFL object {object_id}, version {result.version}.",
-        data={"object_id": object_id, "version": result.version,
-              "changed": result.changed, "batch": str(transfer.batch_id)},
+        data={
+            "object_id": object_id,
+            "version": result.version,
+            "changed": result.changed,
+            "batch": str(transfer.batch_id),
+        },
         agent=AGENT,
     )
     transfer.changed = True
@@ -111,28 +134,57 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
     return derive_jobs
 
 
+def _queue_missing_ocr(transfer, document):
+    if not (transfer.batch.ocr and settings.DISAN_OCR_ENABLED):
+        return []
+    unread = document.pages.exclude(ocr_status="done").order_by("sequence")
+    ocr_jobs = [pipeline.new_job(transfer, Job.Step.OCR, page=page) for page in unread]
+    if ocr_jobs:
+        pipeline.new_job(transfer, Job.Step.INDEX, waiting=True)
+    return ocr_jobs
+
+
 def _record_file_events(document, entry, report):
     name = entry["name"]
     record_event(
-        document=document, event_type=Event.MESSAGE_DIGEST, outcome=Outcome.SUCCESS,
-        detail=f"SHA-256 {report['sha256']}", data={"sha256": report["sha256"]},
-        file_path=name, agent=AGENT,
+        document=document,
+        event_type=Event.MESSAGE_DIGEST,
+        outcome=Outcome.SUCCESS,
+        detail=f"SHA-256 {report['sha256']}",
+        data={"sha256": report["sha256"]},
+        file_path=name,
+        agent=AGENT,
     )
     record_event(
-        document=document, event_type=Event.FORMAT_IDENTIFICATION, outcome=Outcome.SUCCESS,
+        document=document,
+        event_type=Event.FORMAT_IDENTIFICATION,
+        outcome=Outcome.SUCCESS,
         detail=f"{report['format_name']} ({report['mime_type']}) by content",
         data={"mime_type": report["mime_type"], "puid": report.get("puid") or ""},
-        file_path=name, agent=AGENT,
+        file_path=name,
+        agent=AGENT,
     )
     record_event(
-        document=document, event_type=Event.VALIDATION, outcome=Outcome.SUCCESS,
-        detail="Decoded in full without error.", data=_technical(report),
-        file_path=name, agent=AGENT,
+        document=document,
+        event_type=Event.VALIDATION,
+        outcome=Outcome.SUCCESS,
+        detail="Decoded in full without error.",
+        data=_technical(report),
+        file_path=name,
+        agent=AGENT,
     )
 
 
 def _technical(report):
-    keys = ("width", "height", "dpi", "colour", "bits_per_sample", "page_count", "orientation")
+    keys = (
+        "width",
+        "height",
+        "dpi",
+        "colour",
+        "bits_per_sample",
+        "page_count",
+        "orientation",
+    )
     return {key: report.get(key) for key in keys}
 
 

@@ -6,12 +6,11 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from tqdm import tqdm
 
 from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
-from disan.ingest.models import Batch, Job
+from disan.ingest.models import Job
 from disan.ingest.services.batches import start_batch
 from disan.ingest.services.summary import format_text, summarize
 from disan.ingest.workers import live_workers, start_local_worker, stop_local_worker
@@ -29,20 +28,31 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="Folder of document folders, or one document folder.")
-        parser.add_argument("--json", action="store_true", help="Print the summary as JSON.")
-        parser.add_argument("--no-ocr", action="store_true", help="Skip text recognition.")
         parser.add_argument(
-            "--no-wait", action="store_true",
-            help="Queue the work and return at once (the summary then shows it queued).",
+            "path", help="Folder of document folders, or one document folder."
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="Print the summary as JSON."
+        )
+        parser.add_argument(
+            "--no-ocr", action="store_true", help="Skip text recognition."
+        )
+        parser.add_argument(
+            "--no-wait",
+            action="store_true",
+            help="Queue the work and return at once (the summary shows it queued).",
         )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
         if not path.exists():
-            raise CommandError(f"{path} does not exist: give the folder of scans to ingest.")
+            raise CommandError(
+                f"{path} does not exist: give the folder of scans to ingest."
+            )
         if not path.is_dir():
-            raise CommandError(f"{path} is not a folder: put the document's files in a folder.")
+            raise CommandError(
+                f"{path} is not a folder: put the document's files in a folder."
+            )
         ensure_ready()
 
         try:
@@ -71,18 +81,18 @@ class Command(BaseCommand):
     def _wait(self, batch, worker, *, quiet):
         jobs = Job.objects.filter(transfer__batch=batch)
         restarts = 0
-        with tqdm(total=0, unit="job", desc="ingest", file=sys.stderr,
-                  disable=quiet and not sys.stderr.isatty()) as bar:
+        with Progress(quiet=quiet) as progress:
             while True:
                 total = jobs.count()
                 done = jobs.filter(status__in=Job.FINISHED).count()
-                bar.total = total
-                bar.n = done
-                bar.set_postfix_str(self._stage(jobs), refresh=False)
-                bar.refresh()
+                progress.show(done, total, self._stage(jobs))
                 if done == total:
                     break
-                if worker is not None and worker.poll() is not None and not live_workers():
+                if (
+                    worker is not None
+                    and worker.poll() is not None
+                    and not live_workers()
+                ):
                     restarts += 1
                     if restarts > WORKER_RESTARTS:
                         raise CommandError(
@@ -91,10 +101,6 @@ class Command(BaseCommand):
                         )
                     worker = start_local_worker()
                 time.sleep(POLL_SECONDS)
-
-        status = Batch.Status.FAILED if jobs.filter(status=Job.Status.FAILED).exists() \
-            else Batch.Status.DONE
-        Batch.objects.filter(pk=batch.pk).update(status=status, finished=timezone.now())
 
     @staticmethod
     def _stage(jobs):
@@ -106,3 +112,40 @@ class Command(BaseCommand):
                 done = of_step.filter(status__in=Job.FINISHED).count()
                 parts.append(f"{step.value} {done}/{total}")
         return ", ".join(parts)
+
+
+class Progress:
+    """A progress bar on a terminal; a line now and then in a log."""
+
+    LOG_EVERY_SECONDS = 10
+
+    def __init__(self, *, quiet):
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self.bar = None
+        self.last_line = ("", 0.0)
+
+    def __enter__(self):
+        if self.tty:
+            self.bar = tqdm(total=0, unit="job", desc="ingest", file=sys.stderr)
+        return self
+
+    def show(self, done, total, stages):
+        if self.bar is not None:
+            self.bar.total, self.bar.n = total, done
+            self.bar.set_postfix_str(stages, refresh=False)
+            self.bar.refresh()
+            return
+        line = f"ingest: {done}/{total} jobs ({stages})"
+        now = time.monotonic()
+        if (
+            not self.quiet
+            and line != self.last_line[0]
+            and (now - self.last_line[1] >= self.LOG_EVERY_SECONDS or done == total)
+        ):
+            print(line, file=sys.stderr, flush=True)
+            self.last_line = (line, now)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()

@@ -16,26 +16,48 @@ class Command(BaseCommand):
     help = "Serve the portal, IIIF and staff interface, with a background worker."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1", help="Address (default 127.0.0.1).")
-        parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
-        parser.add_argument("--workers", type=int, default=2,
-                            help="Web server processes (default 2).")
-        parser.add_argument("--no-worker", action="store_true",
-                            help="Do not start a background worker.")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="Address (default 127.0.0.1)."
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port (default 8000)."
+        )
+        parser.add_argument(
+            "--workers", type=int, default=2, help="Web server processes (default 2)."
+        )
+        parser.add_argument(
+            "--no-worker", action="store_true", help="Do not start a background worker."
+        )
 
     def handle(self, *args, **options):
         ensure_ready()
         worker = None if options["no_worker"] else start_local_worker()
         env = dict(os.environ, DISAN_HOME=str(settings.DISAN_HOME))
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "disan.wsgi:application",
-             "--bind", f"{options['host']}:{options['port']}",
-             "--workers", str(options["workers"]), "--worker-class", "gthread",
-             "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "10"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "disan.wsgi:application",
+                "--bind",
+                f"{options['host']}:{options['port']}",
+                "--workers",
+                str(options["workers"]),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "10",
+            ],
             env=env,
         )
-        self.stdout.write(f"Disan is serving at http://{options['host']}:{options['port']}/ "
-                          "(Ctrl+C stops it)")
+        self.stdout.write(
+            f"Disan is serving at http://{options['host']}:{options['port']}/ "
+            "(Ctrl+C stops it)"
+        )
 
         def stop(signum, frame):
             server.terminate()

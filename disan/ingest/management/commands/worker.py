@@ -14,10 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--concurrency", type=int, default=None,
+            "--concurrency",
+            type=int,
+            default=None,
             help="Worker processes (default DISAN_WORKER_CONCURRENCY: one per core).",
         )
-        parser.add_argument("--loglevel", default="WARNING", help="Log level (default WARNING).")
+        parser.add_argument(
+            "--loglevel", default="WARNING", help="Log level (default WARNING)."
+        )
 
     def handle(self, *args, **options):
         from celery import signals
@@ -32,11 +36,17 @@ class Command(BaseCommand):
 
         concurrency = options["concurrency"] or settings.DISAN_WORKER_CONCURRENCY
         argv = [
-            "worker", f"--loglevel={options['loglevel']}", f"--concurrency={concurrency}",
-            "--pool=prefork", f"--hostname=disan-{os.getpid()}@{socket.gethostname()}",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "worker",
+            f"--loglevel={options['loglevel']}",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            f"--hostname=disan-{os.getpid()}@{socket.gethostname()}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
             # One job at a time per process, and a fresh process now and then,
             # keeps image work from holding memory.
-            "--prefetch-multiplier=1", "--max-tasks-per-child=50",
+            "--prefetch-multiplier=1",
+            "--max-tasks-per-child=50",
         ]
         app.worker_main(argv)

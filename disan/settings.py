@@ -124,6 +124,18 @@ DISAN_JOB_STALE_SECONDS = _env_int("DISAN_JOB_STALE_SECONDS", 120)
 # (command line output). Default http://127.0.0.1:8000.
 DISAN_BASE_URL = _env("DISAN_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# str: rights URI put in IIIF manifests and collections as "rights" (a
+# Creative Commons or RightsStatements.org http URI), until documents record
+# their own. Empty leaves "rights" out. Default "Copyright Not Evaluated":
+# http://rightsstatements.org/vocab/CNE/1.0/
+DISAN_DEFAULT_RIGHTS = _env(
+    "DISAN_DEFAULT_RIGHTS", "http://rightsstatements.org/vocab/CNE/1.0/"
+)
+
+# int: seconds an IIIF Authorization Flow access token stays valid (it also
+# ends when its session does). Default 3600.
+DISAN_IIIF_TOKEN_SECONDS = _env_int("DISAN_IIIF_TOKEN_SECONDS", 3600)
+
 # list[str]: further storage locations for replicas (comma-separated).
 DISAN_REPLICAS = _env_list("DISAN_REPLICAS", [])
 

@@ -139,6 +139,15 @@ DISAN_IIIF_TOKEN_SECONDS = _env_int("DISAN_IIIF_TOKEN_SECONDS", 3600)
 # list[str]: further storage locations for replicas (comma-separated).
 DISAN_REPLICAS = _env_list("DISAN_REPLICAS", [])
 
+# int: bytes the IIIF image cache (DISAN_HOME/cache/iiif) may hold; the
+# oldest renderings are removed beyond it. 0 turns the cache off. Default 1 GiB.
+DISAN_IIIF_CACHE_BYTES = _env_int("DISAN_IIIF_CACHE_BYTES", 1024**3)
+
+# int: seconds a web process may reuse a page's access level and pyramid
+# file identity before reading them again; saves in the same process take
+# effect at once. 0 reads them on every request. Default 2.
+DISAN_IIIF_LOOKUP_SECONDS = _env_int("DISAN_IIIF_LOOKUP_SECONDS", 2)
+
 # --- Django -----------------------------------------------------------------
 
 

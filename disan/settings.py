@@ -139,6 +139,10 @@ DISAN_IIIF_TOKEN_SECONDS = _env_int("DISAN_IIIF_TOKEN_SECONDS", 3600)
 # list[str]: further storage locations for replicas (comma-separated).
 DISAN_REPLICAS = _env_list("DISAN_REPLICAS", [])
 
+# int: largest total size, in bytes, a zipped BagIt bag may unpack to (at
+# ingest and `disan bag validate`). Default 64 GiB.
+DISAN_BAG_MAX_BYTES = _env_int("DISAN_BAG_MAX_BYTES", 64 * 1024**3)
+
 # int: bytes the IIIF image cache (DISAN_HOME/cache/iiif) may hold; the
 # oldest renderings are removed beyond it. 0 turns the cache off. Default 1 GiB.
 DISAN_IIIF_CACHE_BYTES = _env_int("DISAN_IIIF_CACHE_BYTES", 1024**3)

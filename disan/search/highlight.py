@@ -44,7 +44,7 @@ def _letter_variants():
     return {letter: "".join(sorted(chars)) for letter, chars in variants.items()}
 
 
-def _token_regex(folded_token):
+def _token_regex(folded_token, prefix=False):
     variants = _letter_variants()
     parts = []
     for char in folded_token:
@@ -55,23 +55,22 @@ def _token_regex(folded_token):
     body = "".join(parts)
     if vietnamese.is_cjk(folded_token):
         return body
+    if prefix:
+        return f"(?<!{_WORD_CHAR}){body}(?:{_WORD_CHAR}|[\u0300-\u036f])*"
     return f"(?<!{_WORD_CHAR}){body}(?!{_WORD_CHAR})"
 
 
 class Highlighter:
     """Find and mark the tokens of one query in original text."""
 
-    def __init__(self, folded_tokens):
+    def __init__(self, folded_tokens, prefixes=()):
+        """``prefixes`` are folded tokens that also mark words they begin."""
         self.tokens = frozenset(folded_tokens)
+        self.prefixes = tuple(prefixes)
         # Longest first, so a token is not shadowed by a shorter one.
         ordered = sorted(self.tokens, key=lambda token: (-len(token), token))
-        self.pattern = (
-            re.compile(
-                "|".join(_token_regex(token) for token in ordered), re.IGNORECASE
-            )
-            if ordered
-            else None
-        )
+        regexes = [_token_regex(token, token in self.prefixes) for token in ordered]
+        self.pattern = re.compile("|".join(regexes), re.IGNORECASE) if ordered else None
 
     def matches(self, text):
         """Return (match, folded token) pairs of query tokens in ``text``."""
@@ -81,11 +80,17 @@ class Highlighter:
         for match in self.pattern.finditer(text, 0, SCAN_CHARS):
             # The pattern is generous about letters; keep true fold matches.
             token = vietnamese.fold(match.group(0))
-            if token in self.tokens:
-                found.append((match, token))
+            if token in self.tokens or token.startswith(self.prefixes):
+                found.append((match, self._matched(token)))
                 if len(found) == MAX_MATCHES:
                     break
         return found
+
+    def _matched(self, token):
+        """Return the query token ``token`` (a folded word) stands for."""
+        if token in self.tokens:
+            return token
+        return next(prefix for prefix in self.prefixes if token.startswith(prefix))
 
     def mark(self, text):
         """Return all of ``text`` escaped, with every match marked."""

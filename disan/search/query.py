@@ -1,9 +1,17 @@
 """What a user typed into the search box, as terms a backend can match.
 
 Nothing typed is passed on as syntax: the only operators are the implicit
-AND between terms and double quotes around a phrase. Every other character
-either belongs to a word (letters, digits, CJK ideographs) or separates
-words, so ``NEAR(``, ``*``, ``-``, ``:``, parentheses and NUL are harmless.
+AND between terms, double quotes around a phrase, and ``*`` right after a
+word of at least :data:`MIN_PREFIX_CHARS` characters outside quotes, which
+makes it a prefix (``Nguy*`` finds Nguyễn, Nguyên, Nguy). Every other
+character either belongs to a word (letters, digits, CJK ideographs) or
+separates words, so ``NEAR(``, a lone ``*``, ``-``, ``:``, parentheses and
+NUL are harmless.
+
+A prefix is never added on its own: "Nguy" finds only the word "nguy".
+Prefixes are asked for, because an automatic one on the last word would
+turn every finished one-syllable word ("an", "ba") into thousands of
+words and flood the results; a search-as-you-type box can add the ``*``.
 """
 
 import dataclasses
@@ -17,6 +25,13 @@ MAX_QUERY_CHARS = 1000
 # would make a backend's expression huge for no better result.
 MAX_TERMS = 32
 
+# A shorter word followed by "*" is searched as a word: a one-letter
+# prefix would match a large share of the vocabulary.
+MIN_PREFIX_CHARS = 2
+
+# A prefix matches at most this many distinct words, the most frequent.
+MAX_PREFIX_WORDS = 200
+
 
 @dataclasses.dataclass(frozen=True)
 class Term:
@@ -28,6 +43,8 @@ class Term:
     """
 
     tokens: tuple[str, ...]
+    # Whether the one token is a prefix of the words to find.
+    prefix: bool = False
 
     @property
     def folded(self):
@@ -89,7 +106,10 @@ def _free_terms(part):
             if vietnamese.is_cjk(token):
                 run = [token]
             else:
-                terms.append(Term((token,)))
+                prefix = (
+                    part.startswith("*", match.end()) and len(token) >= MIN_PREFIX_CHARS
+                )
+                terms.append(Term((token,), prefix=prefix))
         run_end = match.end()
     if run:
         terms.append(Term(tuple(run)))

@@ -179,3 +179,60 @@ def tokenize(text):
 def fold_tokens(tokens):
     """Return the diacritic-free form of already normalized ``tokens``."""
     return [_strip_marks(token) for token in tokens]
+
+
+# Vietnamese alphabetical order; f, j, w and z (loanwords, foreign names)
+# sit where the Latin alphabet puts them.
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+
+# Tones in dictionary order: level (no mark), grave, hook, tilde, acute,
+# dot below.
+TONE_ORDER = ("", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323")
+
+# Collation key characters. They are ASCII, so comparing keys as code
+# points, as UTF-8 bytes or as a search engine's raw terms gives one order:
+# word break < tones < digits < letters < every other character (Hán, Nôm
+# and other scripts keep their code point order after the Latin letters).
+_KEY_WORD_BREAK = "\x01"
+_KEY_TONES = {mark: chr(0x02 + rank) for rank, mark in enumerate(TONE_ORDER)}
+_KEY_LETTERS = {letter: chr(0x41 + rank) for rank, letter in enumerate(ALPHABET)}
+_QUALITY_MARKS = {"\u0306": "ă", "\u0302": "â"}
+
+
+def sort_key(text):
+    """Return a string whose order is the Vietnamese alphabetical order of
+    ``text``: letters a ă â b c d đ e ê … y, then the tone of each word.
+
+    Words are compared one after another, each by its letters first and by
+    its tone only when the letters are equal, as dictionaries do: ba < bà <
+    bả < bã < bá < bạ < bác < bạc < bách < ban. Case, tone placement
+    (hoà/hòa) and punctuation do not count; the text as normalized breaks
+    remaining ties so the order is total.
+    """
+    normalized = normalize(text or "")
+    words = [_word_key(token) for token in TOKEN_PATTERN.findall(normalized)]
+    return _KEY_WORD_BREAK.join(words) + "\x00" + normalized
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_key(word):
+    letters = []
+    tone = ""
+    for char in unicodedata.normalize("NFD", word):
+        if char in TONE_MARKS:
+            tone = tone or char
+        elif unicodedata.combining(char):
+            # A vowel-quality mark or horn: make the marked letter again.
+            if letters and letters[-1] in _KEY_LETTERS.values():
+                base = ALPHABET[ord(letters[-1]) - 0x41]
+                marked = unicodedata.normalize("NFC", base + char)
+                letters[-1] = _KEY_LETTERS.get(marked, letters[-1])
+        elif char == "đ":
+            letters.append(_KEY_LETTERS["đ"])
+        elif char in _KEY_LETTERS:
+            letters.append(_KEY_LETTERS[char])
+        elif char.isdigit() and char.isascii():
+            letters.append(char)
+        else:
+            letters.append(char)
+    return "".join(letters) + _KEY_TONES[tone]

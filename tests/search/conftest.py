@@ -7,6 +7,11 @@ from django.conf import settings
 
 from disan.search.backends.base import IndexDocument
 from disan.search.backends.sqlite_fts import SQLiteFTSBackend
+from disan.search.backends.tantivy_index import TantivyBackend
+
+# Every backend behind the SearchBackend contract; tests taking the
+# ``backend`` fixture run on each.
+BACKENDS = {"sqlite": SQLiteFTSBackend, "tantivy": TantivyBackend}
 
 
 def make_document(**fields):
@@ -22,10 +27,10 @@ def make_document(**fields):
     return IndexDocument(**defaults)
 
 
-@pytest.fixture
-def backend():
-    """A SQLite FTS backend on this test's own index file."""
-    return SQLiteFTSBackend(settings.DISAN_SEARCH_INDEX)
+@pytest.fixture(params=sorted(BACKENDS))
+def backend(request):
+    """Each search backend in turn, on this test's own index."""
+    return BACKENDS[request.param](settings.DISAN_SEARCH_INDEX)
 
 
 def ids(results):

@@ -15,6 +15,10 @@ FACET_NAMES = ("doc_type", "holding_unit", "language", "script", "century")
 # The most hits one call may ask for.
 MAX_LIMIT = 1000
 
+# Orders of search results: best match first (newest first for an empty
+# query), Vietnamese alphabetical order of titles, newest first.
+SORTS = ("relevance", "title", "newest")
+
 
 @dataclasses.dataclass
 class IndexDocument:
@@ -139,6 +143,29 @@ def check_page(offset, limit):
         )
 
 
+def check_sort(sort):
+    """Raise :class:`InvalidQueryError` unless ``sort`` is one of SORTS."""
+    if sort not in SORTS:
+        raise InvalidQueryError(
+            f"Search sort {sort!r} is unknown; use one of: {', '.join(SORTS)}."
+        )
+
+
+def sort_facets(facets):
+    """Sort each facet's (value, count) pairs: most documents first, then
+    centuries by number and other values in Vietnamese alphabetical order."""
+    from disan.search.vietnamese import sort_key
+
+    def key(name, value):
+        if name == "century" and value.lstrip("-").isdigit():
+            return (int(value), "")
+        return (0, sort_key(value))
+
+    for name, values in facets.items():
+        values.sort(key=lambda item, name=name: (-item[1], key(name, item[0])))
+    return facets
+
+
 def clean_filters(filters):
     """Return ``filters`` as {facet name: [NFC values]}, without empty lists.
 
@@ -197,12 +224,23 @@ class SearchBackend:
         filters: dict[str, list[str]] | None = None,
         offset: int = 0,
         limit: int = 20,
+        sort: str = "relevance",
+        facets: bool = True,
     ) -> SearchResults:
         """Return the documents matching ``query`` the caller may see.
 
-        An empty query lists every visible document, newest first. Words
-        must all match (AND), a quoted part is a phrase, and any text is
-        accepted: what cannot be searched is ignored.
+        Words must all match (AND), a quoted part is a phrase, a word of
+        two or more characters followed by ``*`` is a prefix, and any text
+        is accepted: what cannot be searched is ignored (see
+        :mod:`disan.search.query`).
+
+        ``sort`` is one of :data:`SORTS`: "relevance" puts documents with
+        the diacritics as typed first, then the best BM25 matches (an empty
+        query lists newest first); "title" sorts by
+        :func:`disan.search.vietnamese.sort_key` of the title; "newest" by
+        creation time. A hit's score is 0.0 unless sorted by relevance.
+        With ``facets=False`` the facet counts are left empty, which saves
+        their cost when a caller shows none.
         """
         raise NotImplementedError("subclasses of SearchBackend must provide search()")
 

@@ -22,16 +22,18 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from disan.search import hanviet, vietnamese
 from disan.search import query as query_parser
-from disan.search import vietnamese
+from disan.search.backends import ranking
 from disan.search.backends.base import (
-    FACET_NAMES,
     Hit,
     SearchBackend,
     SearchResults,
     check_page,
+    check_sort,
     clean_filters,
     empty_facets,
+    sort_facets,
 )
 from disan.search.exceptions import SearchIndexError
 from disan.search.highlight import Highlighter, plain_snippet
@@ -40,20 +42,24 @@ logger = logging.getLogger(__name__)
 
 # Bumped whenever the tables below change; an index of another version is
 # rebuilt by `disan reindex`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Seconds a connection waits for another process's lock before giving up.
 BUSY_TIMEOUT_SECONDS = 30
 
 # Full-text columns, with their bm25 weights (higher counts more).
-COLUMNS = ("identifier", "title", "original_title", "description", "text")
+# The readings are the Hán-Việt words of the Hán characters in any column
+# (see disan.search.hanviet).
+COLUMNS = ("identifier", "title", "original_title", "description", "text", "readings")
 WEIGHTS = {
     "identifier": 8.0,
     "title": 10.0,
     "original_title": 6.0,
     "description": 3.0,
     "text": 1.0,
+    "readings": 2.0,
 }
+TEXT_COLUMNS = COLUMNS[:-1]
 
 _TABLES = ("documents", "facets", "words_exact", "words_folded")
 
@@ -66,6 +72,7 @@ CREATE TABLE documents (
     id TEXT NOT NULL UNIQUE,
     access_level TEXT NOT NULL,
     created TEXT NOT NULL,
+    title_key TEXT NOT NULL,
     identifier TEXT NOT NULL,
     title TEXT NOT NULL,
     original_title TEXT NOT NULL,
@@ -73,6 +80,7 @@ CREATE TABLE documents (
     text TEXT NOT NULL
 );
 CREATE INDEX documents_listing ON documents (access_level, created);
+CREATE INDEX documents_title ON documents (access_level, title_key);
 -- access_level and created come before the long texts so that filtering
 -- and sorting read only the first page of each row.
 CREATE TABLE facets (
@@ -142,8 +150,19 @@ class SQLiteFTSBackend(SearchBackend):
 
     # --- reading ---------------------------------------------------------
 
-    def search(self, query, *, access_levels, filters=None, offset=0, limit=20):
+    def search(
+        self,
+        query,
+        *,
+        access_levels,
+        filters=None,
+        offset=0,
+        limit=20,
+        sort="relevance",
+        facets=True,
+    ):
         check_page(offset, limit)
+        check_sort(sort)
         filters = clean_filters(filters)
         levels = [str(level) for level in access_levels]
         parsed = query_parser.parse(query)
@@ -158,11 +177,11 @@ class SQLiteFTSBackend(SearchBackend):
                 _collect_matches(connection, parsed, levels, filters)
                 total = connection.execute("SELECT count(*) FROM temp.matches")
                 total = total.fetchone()[0]
-                facets = _facets(connection)
-                ranked = _ranked(connection, parsed, offset, limit)
+                counts = _facets(connection) if facets else empty_facets()
+                ranked = _ranked(connection, parsed, sort, offset, limit)
                 rows = _documents(connection, [rid for rid, _ in ranked])
         hits = _hits(parsed, ranked, rows)
-        return SearchResults(total=total, hits=hits, facets=facets)
+        return SearchResults(total=total, hits=hits, facets=counts)
 
     # --- connections -----------------------------------------------------
 
@@ -182,8 +201,8 @@ class SQLiteFTSBackend(SearchBackend):
         connection.execute("PRAGMA synchronous = NORMAL")
         connection.execute("PRAGMA temp_store = MEMORY")
         connection.execute(
-            "CREATE TEMP TABLE matches"
-            " (rid INTEGER PRIMARY KEY, rank REAL NOT NULL, created TEXT NOT NULL)"
+            "CREATE TEMP TABLE matches (rid INTEGER PRIMARY KEY,"
+            " rank REAL NOT NULL, created TEXT NOT NULL, title_key TEXT NOT NULL)"
         )
         local.connection, local.pid, local.checked = connection, os.getpid(), False
         return connection
@@ -254,20 +273,26 @@ def _token_columns(doc):
     """Return (exact, folded) column values: space-separated tokens."""
     exact = {}
     folded = {}
-    for column in COLUMNS:
+    all_tokens = []
+    for column in TEXT_COLUMNS:
         tokens = vietnamese.tokenize(getattr(doc, column))
+        all_tokens.extend(tokens)
         exact[column] = " ".join(tokens)
         folded[column] = " ".join(vietnamese.fold_tokens(tokens))
+    readings = hanviet.reading_tokens(all_tokens)
+    exact["readings"] = " ".join(readings)
+    folded["readings"] = " ".join(vietnamese.fold_tokens(readings))
     return exact, folded
 
 
 def _insert(connection, doc, exact, folded):
     cursor = connection.execute(
-        "INSERT INTO documents (id, identifier, title, original_title,"
+        "INSERT INTO documents (id, title_key, identifier, title, original_title,"
         " description, text, access_level, created)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             doc.id,
+            vietnamese.sort_key(doc.title),
             doc.identifier,
             doc.title,
             doc.original_title,
@@ -311,13 +336,14 @@ def _fts_expression(terms, folded):
     """Return an FTS5 expression requiring every term.
 
     Each term is written as one quoted FTS5 string (a phrase when it holds
-    several tokens). Tokens consist of letters, digits and marks only, so
-    no user character can act as FTS5 syntax.
+    several tokens), followed by ``*`` for a prefix. Tokens consist of
+    letters, digits and marks only, so no user character can act as FTS5
+    syntax.
     """
     phrases = []
     for term in terms:
         tokens = term.folded if folded else term.tokens
-        phrases.append('"' + " ".join(tokens) + '"')
+        phrases.append('"' + " ".join(tokens) + '"' + (" *" if term.prefix else ""))
     return " AND ".join(phrases)
 
 
@@ -359,8 +385,8 @@ def _collect_matches(connection, parsed, levels, filters):
         rank = "0.0"
     connection.execute("DELETE FROM temp.matches")
     connection.execute(
-        f"INSERT INTO temp.matches (rid, rank, created) SELECT d.rid, {rank},"
-        f" d.created {source}",
+        f"INSERT INTO temp.matches (rid, rank, created, title_key)"
+        f" SELECT d.rid, {rank}, d.created, d.title_key {source}",
         params,
     )
 
@@ -374,39 +400,31 @@ def _facets(connection):
     for name, value, count in rows:
         if name in facets:
             facets[name].append((value, count))
-    for name in FACET_NAMES:
-        facets[name].sort(key=lambda item: (-item[1], _value_key(name, item[0])))
-    return facets
+    return sort_facets(facets)
 
 
-def _value_key(name, value):
-    if name == "century" and value.lstrip("-").isdigit():
-        return (int(value), "")
-    return (0, value)
+def _ranked(connection, parsed, sort, offset, limit):
+    """Return [(rid, score)] of one page in the order ``sort`` names.
 
-
-def _ranked(connection, parsed, offset, limit):
-    """Return [(rid, score)] of one page, best first.
-
-    The score is 1 plus a bm25 share for documents matching every term
-    with the diacritics as typed, and the bm25 share alone (0 to 1) for
-    the others, so it orders the hits as they are returned.
+    By relevance, documents matching every term with the diacritics as
+    typed come first, then by bm25 (see disan.search.backends.ranking).
     """
-    if parsed:
-        exact = "rid IN (SELECT rowid FROM words_exact WHERE words_exact MATCH ?)"
-        params = [_fts_expression(parsed.terms, folded=False)]
-    else:
-        exact, params = "0", []
+    if sort != "relevance" or not parsed:
+        order = "title_key, rid" if sort == "title" else "created DESC, rid DESC"
+        rows = connection.execute(
+            f"SELECT rid FROM temp.matches ORDER BY {order} LIMIT ? OFFSET ?",
+            [limit, offset],
+        )
+        return [(rid, 0.0) for (rid,) in rows]
+
+    exact = "rid IN (SELECT rowid FROM words_exact WHERE words_exact MATCH ?)"
+    params = [_fts_expression(parsed.terms, folded=False)]
     rows = connection.execute(
         f"SELECT rid, rank, {exact} AS exact FROM temp.matches"
         " ORDER BY exact DESC, rank, created DESC, rid DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    ranked = []
-    for rid, rank, exact in rows:
-        relevance = max(-rank, 0.0)
-        ranked.append((rid, float(exact) + relevance / (1.0 + relevance)))
-    return ranked
+    return [(rid, float(exact) + ranking.share(-rank)) for rid, rank, exact in rows]
 
 
 def _documents(connection, rids):
@@ -421,7 +439,10 @@ def _documents(connection, rids):
 
 
 def _hits(parsed, ranked, rows):
-    highlighter = Highlighter([token for term in parsed.terms for token in term.folded])
+    highlighter = Highlighter(
+        [token for term in parsed.terms for token in term.folded],
+        prefixes=[term.folded[0] for term in parsed.terms if term.prefix],
+    )
     hits = []
     for rid, score in ranked:
         doc_id, title, original_title, description, text = rows[rid]

@@ -139,6 +139,14 @@ DISAN_IIIF_TOKEN_SECONDS = _env_int("DISAN_IIIF_TOKEN_SECONDS", 3600)
 # list[str]: further storage locations for replicas (comma-separated).
 DISAN_REPLICAS = _env_list("DISAN_REPLICAS", [])
 
+# int: seconds within which the worker's periodic fixity audit covers every
+# object once, a slice at a time. Default 604800 (one week); 0 turns it off.
+DISAN_AUDIT_INTERVAL = _env_int("DISAN_AUDIT_INTERVAL", 7 * 24 * 3600)
+
+# list[str]: e-mail addresses told of fixity failures (comma-separated).
+# Default none: then Django's ADMINS, if set, get mail_admins().
+DISAN_ALERT_EMAILS = _env_list("DISAN_ALERT_EMAILS", [])
+
 # int: largest total size, in bytes, a zipped BagIt bag may unpack to (at
 # ingest and `disan bag validate`). Default 64 GiB.
 DISAN_BAG_MAX_BYTES = _env_int("DISAN_BAG_MAX_BYTES", 64 * 1024**3)
@@ -231,6 +239,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "disan.preservation.context_processors.fixity_alerts",
             ],
         },
     },

@@ -6,8 +6,12 @@ libvips writes are read: levels as further pages (``tiffsave pyramid``) or
 as sub-IFDs (``tiffsave pyramid subifd``).
 """
 
+import functools
 import logging
 import math
+import os
+import struct
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyvips
@@ -46,15 +50,21 @@ def pyramid_file(page):
     return path
 
 
-def render(request, page):
-    """Return the bytes of the image ``request`` asks of ``page``."""
-    path = pyramid_file(page)
+def render(request, page, path=None):
+    """Return the bytes of the image ``request`` asks of ``page``.
+
+    ``path`` is the pyramid file when the caller has found it already.
+    """
+    path = path or pyramid_file(page)
     try:
+        stored = stored_tile(path, request, page)
+        if stored is not None:
+            return stored
         image = _extract(path, request, page)
         image = _apply_quality(image, request.quality)
         image = _orient(image, request)
         return _encode(image, request)
-    except pyvips.Error as err:
+    except (pyvips.Error, TiffLayoutError) as err:
         raise PyramidMissing(
             f"The pyramidal TIFF of page {page.id} at {path} cannot be read ({err}); "
             "derive it again."
@@ -169,3 +179,198 @@ def _encode(image, request):
     if request.quality == "bitonal" and image.bands == 1:
         return image.pngsave_buffer(bitdepth=1, strip=True)
     return image.pngsave_buffer(strip=True)
+
+
+# --- stored JPEG tiles ----------------------------------------------------
+
+# TIFF tags read to find the stored tiles of each level.
+_TAGS = {
+    256: "width",
+    257: "height",
+    259: "compression",
+    262: "photometric",
+    277: "samples",
+    284: "planar",
+    322: "tile_width",
+    323: "tile_height",
+    324: "offsets",
+    325: "byte_counts",
+    330: "subifds",
+    347: "jpeg_tables",
+}
+# Field type -> struct code, for the types these tags use.
+_TYPES = {1: "B", 3: "H", 4: "I", 7: "B", 13: "I", 16: "Q", 18: "Q"}
+_JPEG = 7
+_MINISBLACK, _YCBCR = 1, 6
+_MAX_LEVELS = 64
+
+
+class TiffLayoutError(ValueError):
+    """A pyramid whose TIFF structure cannot be followed."""
+
+
+@dataclass(frozen=True)
+class StoredLevel:
+    """Where one pyramid level keeps its JPEG tiles."""
+
+    width: int
+    height: int
+    tile_width: int
+    tile_height: int
+    copyable: bool
+    jpeg_tables: bytes
+    offsets: tuple
+    byte_counts: tuple
+
+
+def stored_tile(path, request, page):
+    """Return a stored JPEG tile that is exactly ``request``, or ``None``.
+
+    An aligned, whole tile of a JPEG-compressed level, asked as a plain
+    JPEG, is the stored tile itself: it is copied with the level's JPEG
+    tables instead of being decoded and encoded again.
+    """
+    if (
+        request.format != "jpg"
+        or request.quality != "default"
+        or request.mirror
+        or request.rotation != 0
+    ):
+        return None
+    stat = path.stat()
+    levels = stored_levels(str(path), stat.st_mtime_ns, stat.st_size)
+    level = _level_for(levels, request, page)
+    if level is None or not level.copyable:
+        return None
+
+    # The region must be one whole tile of that level, shown at its size.
+    ratio_x = level.width / page.width
+    ratio_y = level.height / page.height
+    left = math.floor(request.region.x * ratio_x)
+    top = math.floor(request.region.y * ratio_y)
+    width = round(request.region.width * ratio_x)
+    height = round(request.region.height * ratio_y)
+    tile_w, tile_h = level.tile_width, level.tile_height
+    if (
+        (width, height) != (tile_w, tile_h)
+        or (request.width, request.height) != (tile_w, tile_h)
+        or left % tile_w
+        or top % tile_h
+        or left + tile_w > level.width
+        or top + tile_h > level.height
+    ):
+        return None
+    across = -(-level.width // tile_w)
+    index = (top // tile_h) * across + left // tile_w
+    return _read_tile(path, level, index)
+
+
+def _level_for(levels, request, page):
+    # The same choice as _extract: the smallest level holding enough pixels.
+    region = request.region
+    for level in reversed(levels):
+        if (
+            region.width * level.width / page.width >= request.width - _LEVEL_SLACK
+            and region.height * level.height / page.height
+            >= request.height - _LEVEL_SLACK
+        ):
+            return level
+    return levels[0] if levels else None
+
+
+def _read_tile(path, level, index):
+    if index >= len(level.offsets):
+        raise TiffLayoutError(f"tile {index} is not in the file")
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        data = os.pread(fd, level.byte_counts[index], level.offsets[index])
+    finally:
+        os.close(fd)
+    # The tile is an abbreviated JPEG stream: start of image, frame and scan.
+    # The level's tables (quantization, Huffman) go between its start marker
+    # and the frame.
+    if len(data) != level.byte_counts[index] or data[:2] != b"\xff\xd8":
+        raise TiffLayoutError(f"tile {index} is not a whole JPEG stream")
+    return level.jpeg_tables[:-2] + data[2:]
+
+
+@functools.lru_cache(maxsize=256)
+def stored_levels(path, mtime_ns, size):
+    """Return the levels of a page-layout pyramid, full size first.
+
+    Keyed by the file's identity, so a rewritten pyramid is read again.
+    A sub-IFD pyramid gives no levels: its tiles are always rendered.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read(16)
+        order = {b"II": "<", b"MM": ">"}.get(data[:2])
+        if order is None or len(data) < 16:
+            raise TiffLayoutError("no TIFF header")
+        (magic,) = struct.unpack(order + "H", data[2:4])
+        if magic == 42:
+            big, (offset,) = False, struct.unpack(order + "I", data[4:8])
+        elif magic == 43:
+            big, (offset,) = True, struct.unpack(order + "Q", data[8:16])
+        else:
+            raise TiffLayoutError("no TIFF header")
+        levels = []
+        while offset and len(levels) < _MAX_LEVELS:
+            fields, offset = _read_ifd(handle, order, big, offset, size)
+            if "subifds" in fields:
+                return ()
+            levels.append(_stored_level(fields))
+    return tuple(levels)
+
+
+def _read_ifd(handle, order, big, offset, size):
+    count_format, entry_size, value_size = ("Q", 20, 8) if big else ("H", 12, 4)
+    head = struct.calcsize(count_format)
+    handle.seek(offset)
+    (count,) = struct.unpack(order + count_format, handle.read(head))
+    table = handle.read(count * entry_size + value_size)
+    if len(table) != count * entry_size + value_size:
+        raise TiffLayoutError("truncated directory")
+    fields = {}
+    for number in range(count):
+        entry = table[number * entry_size : (number + 1) * entry_size]
+        tag, kind = struct.unpack(order + "HH", entry[:4])
+        if tag not in _TAGS or kind not in _TYPES:
+            continue
+        (n,) = struct.unpack(order + ("Q" if big else "I"), entry[4 : 4 + value_size])
+        width = struct.calcsize(_TYPES[kind])
+        raw = entry[4 + value_size :]
+        if n * width > value_size:
+            (where,) = struct.unpack(order + ("Q" if big else "I"), raw)
+            if where + n * width > size:
+                raise TiffLayoutError("a field lies past the end of the file")
+            handle.seek(where)
+            raw = handle.read(n * width)
+        values = struct.unpack(f"{order}{n}{_TYPES[kind]}", raw[: n * width])
+        fields[_TAGS[tag]] = bytes(values) if kind == 7 else values
+    (next_offset,) = struct.unpack(order + ("Q" if big else "I"), table[-value_size:])
+    return fields, next_offset
+
+
+def _stored_level(fields):
+    def one(name, default=0):
+        return fields[name][0] if name in fields else default
+
+    tables = fields.get("jpeg_tables", b"")
+    copyable = (
+        one("compression") == _JPEG
+        and one("planar", 1) == 1
+        and (one("photometric"), one("samples", 1)) in ((_YCBCR, 3), (_MINISBLACK, 1))
+        and "tile_width" in fields
+        and tables[:2] == b"\xff\xd8"
+        and tables[-2:] == b"\xff\xd9"
+    )
+    return StoredLevel(
+        width=one("width"),
+        height=one("height"),
+        tile_width=one("tile_width"),
+        tile_height=one("tile_height"),
+        copyable=copyable,
+        jpeg_tables=bytes(tables),
+        offsets=fields.get("offsets", ()),
+        byte_counts=fields.get("byte_counts", ()),
+    )

@@ -28,7 +28,8 @@ from disan.catalog.dates import parse_year_range
         ("", (None, None)),
         (None, (None, None)),
         ("   ", (None, None)),
-        ("Tự Đức năm thứ 18", (None, None)),
+        ("Tự Đức năm thứ 18", (1865, 1865)),
+        ("không rõ niên đại", (None, None)),
     ],
 )
 def test_parse_year_range(text, expected):

@@ -1,0 +1,64 @@
+"""Gregorian dates, ranges and centuries read into EDTF and a year span."""
+
+import pytest
+
+from disan.catalog.dates import DateError, parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "edtf", "first", "last"),
+    [
+        ("1867", "1867", 1867, 1867),
+        ("năm 939", "0939", 939, 939),
+        ("12/1867", "1867-12", 1867, 1867),
+        ("03/12/1867", "1867-12-03", 1867, 1867),
+        ("3.12.1867", "1867-12-03", 1867, 1867),
+        ("1867-12-03", "1867-12-03", 1867, 1867),
+        ("ngày 3 tháng 12 năm 1867", "1867-12-03", 1867, 1867),
+        ("tháng 12 năm 1867", "1867-12", 1867, 1867),
+        ("1865–1882", "1865/1882", 1865, 1882),
+        ("1865-1882", "1865/1882", 1865, 1882),
+        ("từ 1865 đến 1882", "1865/1882", 1865, 1882),
+        ("03/12/1867 - 05/01/1868", "1867-12-03/1868-01-05", 1867, 1868),
+        ("khoảng 1867", "1867~", 1867, 1867),
+        ("1867?", "1867?", 1867, 1867),
+        ("khoảng năm 1802 hoặc 1803", "[1802~,1803]", 1802, 1803),
+        ("thập niên 1930", "193X", 1930, 1939),
+        ("những năm 1930", "193X", 1930, 1939),
+        ("trước năm 1900", "../1900", None, 1900),
+        ("sau năm 1945", "1945/..", 1945, None),
+        ("thế kỷ XIX", "1801/1900", 1801, 1900),
+        ("Thế kỉ XVIII – XIX", "1701/1900", 1701, 1900),
+        ("TK 19", "1801/1900", 1801, 1900),
+    ],
+)
+def test_gregorian_dates(text, edtf, first, last):
+    parsed = parse_date(text)
+    assert (parsed.edtf, parsed.year_start, parsed.year_end) == (edtf, first, last)
+    assert parsed.calendar == "gregorian"
+
+
+def test_empty_date_is_none():
+    assert parse_date("  ") is None
+    assert parse_date(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("31/02/1867", "'31/02/1867' is not a day of the calendar"),
+        ("13/1867", "month 13 in '13/1867' is not 1 to 12"),
+        ("1882–1865", "the range '1882–1865' ends before it starts"),
+        ("không rõ", "cannot read the date 'không rõ'"),
+        ("=cmd|' /C calc'!A0", "cannot read the date"),
+    ],
+)
+def test_unreadable_dates_say_why(text, message):
+    with pytest.raises(DateError) as caught:
+        parse_date(text)
+    assert message in str(caught.value)
+
+
+def test_date_error_is_a_value_error():
+    with pytest.raises(ValueError):
+        parse_date("không rõ")

@@ -9,6 +9,8 @@ import math
 from django.conf import settings
 from django.urls import reverse
 
+from disan.access.policy import can_view
+from disan.iiif.auth import probe_service
 from disan.iiif.parameters import FORMATS, QUALITIES
 
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
@@ -32,9 +34,20 @@ EXTRA_FEATURES = [
 ]
 
 
-def image_service_id(page, base_url):
-    """Return the absolute id of ``page``'s image service."""
-    return base_url + reverse("iiif:image-base", args=[page.image_id])
+def image_service_id(page, base_url, image_id=None):
+    """Return the absolute id of ``page``'s image service.
+
+    ``image_id`` is the identifier the request used (the page's UUID or an
+    alias); the id of a service is the URI it was asked for.
+    """
+    return base_url + reverse("iiif:image-base", args=[image_id or page.image_id])
+
+
+def auth_services(page, base_url, image_id=None):
+    """Return the IIIF auth services of ``page``: a probe if it is restricted."""
+    if can_view(None, page.document):
+        return []
+    return [probe_service(image_id or page.image_id, base_url)]
 
 
 def scale_factors(width, height, tile_size):
@@ -53,12 +66,24 @@ def level_sizes(width, height, tile_size):
     ]
 
 
-def build_info(page, base_url):
-    """Return the ``info.json`` document of ``page`` as a dict."""
-    tile_size = settings.DISAN_TILE_SIZE
+def build_restricted_info(image_id, base_url):
+    """Return the ``info.json`` a refused user gets: services, no size."""
     return {
         "@context": IMAGE_CONTEXT,
-        "id": image_service_id(page, base_url),
+        "id": base_url + reverse("iiif:image-base", args=[image_id]),
+        "type": "ImageService3",
+        "protocol": IMAGE_PROTOCOL,
+        "profile": PROFILE,
+        "service": [probe_service(image_id, base_url)],
+    }
+
+
+def build_info(page, base_url, image_id=None):
+    """Return the ``info.json`` document of ``page`` as a dict."""
+    tile_size = settings.DISAN_TILE_SIZE
+    info = {
+        "@context": IMAGE_CONTEXT,
+        "id": image_service_id(page, base_url, image_id),
         "type": "ImageService3",
         "protocol": IMAGE_PROTOCOL,
         "profile": PROFILE,
@@ -76,3 +101,7 @@ def build_info(page, base_url):
         "extraFormats": [f for f in FORMATS if f not in ("jpg", "png")],
         "extraFeatures": list(EXTRA_FEATURES),
     }
+    services = auth_services(page, base_url, image_id)
+    if services:
+        info["service"] = services
+    return info

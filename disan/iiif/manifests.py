@@ -11,17 +11,21 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 
+from disan.access.policy import can_view
 from disan.catalog.models import AccessLevel, HeritageStatus
-from disan.iiif import vocabulary
+from disan.iiif import collections, vocabulary
+from disan.iiif.alto import ALTO_PROFILE
+from disan.iiif.auth import probe_service
 from disan.iiif.info import MAX_AREA, PROFILE, image_service_id
 from disan.iiif.parameters import max_size, parse_image_request
+from disan.iiif.vocabulary import PRESENTATION_CONTEXT
 
 logger = logging.getLogger(__name__)
 
-PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+__all__ = ["PRESENTATION_CONTEXT", "build_manifest", "manifest_json"]
 
 # Seconds a built manifest stays cached; the key changes with the document
 # anyway, so this only bounds memory held by stale entries.
@@ -58,6 +62,9 @@ def build_manifest(document, base_url):
     """
     manifest_id = base_url + reverse("iiif:manifest", args=[document.id])
     pages = _pages(document)
+    # Images of a document the public may not see announce the probe
+    # service, so viewers know to offer a login.
+    restricted = not can_view(None, document)
     manifest = {
         "@context": PRESENTATION_CONTEXT,
         "id": manifest_id,
@@ -78,25 +85,104 @@ def build_manifest(document, base_url):
             "label": vocabulary.language_map(vocabulary.FIELDS["holding_unit"]),
             "value": {"vi": [unit.name], "en": [unit.name_en or unit.name]},
         }
-    # Limitation: no rights statement is recorded per document yet, so the
-    # optional "rights" property is left out rather than guessed.
+    # Limitation: documents record no rights statement of their own yet, so
+    # every manifest carries DISAN_DEFAULT_RIGHTS; a per-document field in
+    # the catalog would replace it.
+    if settings.DISAN_DEFAULT_RIGHTS:
+        manifest["rights"] = settings.DISAN_DEFAULT_RIGHTS
     if pages:
-        manifest["thumbnail"] = [_thumbnail(pages[0], base_url)]
+        manifest["thumbnail"] = [_thumbnail(pages[0], base_url, restricted)]
     manifest["homepage"] = [_homepage(document, base_url)]
+    part_of = _part_of(document, base_url)
+    if part_of:
+        manifest["partOf"] = part_of
     manifest["items"] = [
-        _canvas(document, page, position, manifest_id, base_url)
+        _canvas(document, page, position, manifest_id, base_url, restricted)
         for position, page in enumerate(pages, start=1)
     ]
+    structures = _structures(document, pages, manifest_id)
+    if structures:
+        manifest["structures"] = structures
     return manifest
+
+
+def _part_of(document, base_url):
+    part_of = []
+    if document.holding_unit is not None:
+        unit = document.holding_unit
+        part_of.append(
+            {
+                "id": collections.unit_collection_id(unit, base_url),
+                "type": "Collection",
+                "label": collections.unit_label(unit),
+            }
+        )
+    if document.collection is not None:
+        named = document.collection
+        part_of.append(
+            {
+                "id": collections.named_collection_id(named, base_url),
+                "type": "Collection",
+                "label": collections.collection_label(named),
+            }
+        )
+    return part_of
+
+
+def _structures(document, pages, manifest_id):
+    """Return a table of contents: one range per master file.
+
+    Only documents made of several files get one; a single file's range
+    would repeat the manifest.
+    Limitation: chapters within a file are not recorded at ingest, so a
+    single PDF of many chapters gets no table of contents yet.
+    """
+    files = {}
+    for page in pages:
+        files.setdefault(page.master_file_id, (page.master_filename, []))[1].append(
+            page
+        )
+    if len(files) < 2:
+        return []
+    ranges = []
+    for number, (filename, file_pages) in enumerate(files.values(), start=1):
+        ranges.append(
+            {
+                "id": f"{manifest_id}/range/file-{number}",
+                "type": "Range",
+                "label": {"none": [filename]},
+                "items": [
+                    {"id": f"{manifest_id}/canvas/{page.id}", "type": "Canvas"}
+                    for page in file_pages
+                ],
+            }
+        )
+    return [
+        {
+            "id": f"{manifest_id}/range/toc",
+            "type": "Range",
+            "label": vocabulary.language_map(vocabulary.FIELDS["contents"]),
+            "items": ranges,
+        }
+    ]
 
 
 def _pages(document):
     """Return the pages that can be shown, in sequence order."""
     queryset = (
         document.pages.order_by("sequence")
-        .only("id", "document_id", "sequence", "label", "width", "height")
+        .only(
+            "id",
+            "document_id",
+            "master_file_id",
+            "sequence",
+            "label",
+            "width",
+            "height",
+        )
         .annotate(
-            has_text=ExpressionWrapper(~Q(ocr_text=""), output_field=BooleanField())
+            has_text=ExpressionWrapper(~Q(ocr_text=""), output_field=BooleanField()),
+            master_filename=F("master_file__filename"),
         )
     )
     pages = []
@@ -157,17 +243,22 @@ def _date(document):
     return ""
 
 
-def _image_service(page, base_url):
-    return [
+def _image_service(page, base_url, restricted=False):
+    """Return the services of a page's image: its image service, and the
+    probe service of the IIIF Authorization Flow when it is restricted."""
+    services = [
         {
             "id": image_service_id(page, base_url),
             "type": "ImageService3",
             "profile": PROFILE,
         }
     ]
+    if restricted:
+        services.append(probe_service(page.image_id, base_url))
+    return services
 
 
-def _thumbnail(page, base_url):
+def _thumbnail(page, base_url, restricted):
     side = settings.DISAN_THUMBNAIL_SIZE
     request = parse_image_request(
         "full",
@@ -183,7 +274,7 @@ def _thumbnail(page, base_url):
         "format": "image/jpeg",
         "width": request.width,
         "height": request.height,
-        "service": _image_service(page, base_url),
+        "service": _image_service(page, base_url, restricted),
     }
 
 
@@ -197,7 +288,7 @@ def _homepage(document, base_url):
     }
 
 
-def _canvas(document, page, position, manifest_id, base_url):
+def _canvas(document, page, position, manifest_id, base_url, restricted):
     canvas_id = f"{manifest_id}/canvas/{page.id}"
     width, height = max_size(page.width, page.height, MAX_AREA)
     canvas = {
@@ -223,7 +314,7 @@ def _canvas(document, page, position, manifest_id, base_url):
                             "format": "image/jpeg",
                             "width": width,
                             "height": height,
-                            "service": _image_service(page, base_url),
+                            "service": _image_service(page, base_url, restricted),
                         },
                     }
                 ],
@@ -238,6 +329,13 @@ def _canvas(document, page, position, manifest_id, base_url):
                 "type": "Text",
                 "label": vocabulary.language_map(vocabulary.FIELDS["page_text"]),
                 "format": "text/plain",
-            }
+            },
+            {
+                "id": base_url + reverse("iiif:page-alto", args=[document.id, page.id]),
+                "type": "Dataset",
+                "label": vocabulary.language_map(vocabulary.FIELDS["page_alto"]),
+                "format": "application/xml",
+                "profile": ALTO_PROFILE,
+            },
         ]
     return canvas

@@ -24,9 +24,20 @@ from django.views.decorators.http import require_http_methods
 
 from disan.catalog.models import AccessLevel
 from disan.core.text import nfc
-from disan.iiif import images
-from disan.iiif.exceptions import InvalidRequest, PyramidMissing
-from disan.iiif.info import IMAGE_CONTEXT, MAX_AREA, PROFILE_URI, build_info
+from disan.iiif import alto, collections, images
+from disan.iiif.exceptions import (
+    AccessRefused,
+    InvalidRequest,
+    LoginRequired,
+    PyramidMissing,
+)
+from disan.iiif.info import (
+    IMAGE_CONTEXT,
+    MAX_AREA,
+    PROFILE_URI,
+    build_info,
+    build_restricted_info,
+)
 from disan.iiif.lookups import viewable_document, viewable_page
 from disan.iiif.manifests import PRESENTATION_CONTEXT, manifest_json
 from disan.iiif.parameters import parse_image_request
@@ -34,6 +45,8 @@ from disan.iiif.parameters import parse_image_request
 logger = logging.getLogger(__name__)
 
 _PLAIN = "text/plain; charset=utf-8"
+# A 401 must name a scheme; readers log in through the IIIF access service.
+_CHALLENGE = 'IIIF-Auth realm="Disan"'
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -41,7 +54,11 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 
 def iiif_endpoint(view):
-    """Answer GET and HEAD, turn errors into plain-text responses, add CORS."""
+    """Answer GET and HEAD, turn errors into plain-text responses, add CORS.
+
+    A restricted document refused to the user gets 401 (nobody logged in)
+    or 403 with a plain message and nothing about the document.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -49,6 +66,11 @@ def iiif_endpoint(view):
             response = view(request, *args, **kwargs)
         except Http404 as err:
             response = HttpResponseNotFound(str(err), content_type=_PLAIN)
+        except LoginRequired as err:
+            response = HttpResponse(str(err), status=401, content_type=_PLAIN)
+            response["WWW-Authenticate"] = _CHALLENGE
+        except AccessRefused as err:
+            response = HttpResponse(str(err), status=403, content_type=_PLAIN)
         except InvalidRequest as err:
             response = HttpResponseBadRequest(str(err), content_type=_PLAIN)
         except PyramidMissing:
@@ -56,6 +78,8 @@ def iiif_endpoint(view):
             response = HttpResponseServerError(
                 "This image cannot be read at the moment.", content_type=_PLAIN
             )
+        if response.status_code in (401, 403):
+            response["Cache-Control"] = "no-store"
         response["Access-Control-Allow-Origin"] = "*"
         return response
 
@@ -96,9 +120,24 @@ def image_base(request, image_id):
 
 @iiif_endpoint
 def image_info(request, image_id):
-    """Return the ``info.json`` of a page's image service."""
-    page = viewable_page(request.user, image_id)
-    text = json.dumps(build_info(page, _base_url(request)))
+    """Return the ``info.json`` of a page's image service.
+
+    To a user the policy refuses, a restricted image answers 401 or 403
+    with an ``info.json`` that holds only the auth services, so a viewer
+    offers the login; its size and levels are left out.
+    """
+    base_url = _base_url(request)
+    try:
+        page = viewable_page(request.user, image_id)
+    except (LoginRequired, AccessRefused) as err:
+        info = build_restricted_info(image_id, base_url)
+        response = _json_response(request, json.dumps(info), IMAGE_CONTEXT)
+        response.status_code = 401 if isinstance(err, LoginRequired) else 403
+        if response.status_code == 401:
+            response["WWW-Authenticate"] = _CHALLENGE
+        response["Cache-Control"] = "no-store"
+        return response
+    text = json.dumps(build_info(page, base_url, image_id=image_id))
     response = _json_response(request, text, IMAGE_CONTEXT)
     response["Link"] = f'<{PROFILE_URI}>;rel="profile"'
     return _cache_control(response, page.document)
@@ -168,3 +207,44 @@ def page_text(request, document_id, page_id):
     page = viewable_page(request.user, page_id, document_id=document_id)
     response = HttpResponse(nfc(page.ocr_text).encode("utf-8"), content_type=_PLAIN)
     return _cache_control(response, page.document)
+
+
+@iiif_endpoint
+def page_alto(request, document_id, page_id):
+    """Return the OCR lines and words of one page as ALTO 4 XML."""
+    page = viewable_page(request.user, page_id, document_id=document_id)
+    response = HttpResponse(alto.page_alto(page), content_type=alto.MEDIA_TYPE)
+    return _cache_control(response, page.document)
+
+
+def _collection_response(request, collection):
+    text = json.dumps(collection, ensure_ascii=False)
+    response = _json_response(request, text, PRESENTATION_CONTEXT)
+    # What a collection lists depends on who asks.
+    if request.user.is_authenticated:
+        response["Cache-Control"] = "private, max-age=300"
+    else:
+        response["Cache-Control"] = "public, max-age=300"
+    response["Vary"] = "Cookie"
+    return response
+
+
+@iiif_endpoint
+def top_collection(request):
+    """Return the collection of all holding units and collections."""
+    built = collections.build_top_collection(request.user, _base_url(request))
+    return _collection_response(request, built)
+
+
+@iiif_endpoint
+def unit_collection(request, code):
+    """Return the collection of one holding unit's documents."""
+    built = collections.build_unit_collection(request.user, code, _base_url(request))
+    return _collection_response(request, built)
+
+
+@iiif_endpoint
+def named_collection(request, slug):
+    """Return one named collection of documents."""
+    built = collections.build_named_collection(request.user, slug, _base_url(request))
+    return _collection_response(request, built)

@@ -6,6 +6,8 @@ the pairs are data here rather than gettext strings.
 
 from disan.catalog.models import AccessLevel, HeritageStatus
 
+PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+
 # Metadata fields: key -> (Vietnamese, English).
 FIELDS = {
     "identifier": ("Mã định danh", "Identifier"),
@@ -19,6 +21,11 @@ FIELDS = {
     "heritage_status": ("Cấp công nhận di sản", "Heritage status"),
     "access_level": ("Mức độ tiếp cận", "Access level"),
     "page_text": ("Văn bản nhận dạng (OCR)", "Recognized text (OCR)"),
+    "page_alto": (
+        "Văn bản nhận dạng (OCR) kèm vị trí, ALTO",
+        "Recognized text (OCR) with positions, ALTO",
+    ),
+    "contents": ("Mục lục", "Table of contents"),
 }
 
 HERITAGE_STATUS = {

@@ -52,7 +52,7 @@ def test_manifest_top_level(han_book):
         "label": {"vi": ["Đơn vị lưu giữ"], "en": ["Holding unit"]},
         "value": {"vi": ["Bảo tàng Hà Nội"], "en": ["Hanoi Museum"]},
     }
-    assert "rights" not in manifest
+    assert manifest["rights"] == "http://rightsstatements.org/vocab/CNE/1.0/"
     assert manifest["homepage"] == [
         {
             "id": f"{BASE}/documents/{document.id}/",
@@ -172,7 +172,17 @@ def test_see_also_links_pages_that_have_ocr_text(han_book):
                 "en": ["Recognized text (OCR)"],
             },
             "format": "text/plain",
-        }
+        },
+        {
+            "id": f"{BASE}/iiif/3/documents/{document.id}/pages/{pages[0].id}/alto",
+            "type": "Dataset",
+            "label": {
+                "vi": ["Văn bản nhận dạng (OCR) kèm vị trí, ALTO"],
+                "en": ["Recognized text (OCR) with positions, ALTO"],
+            },
+            "format": "application/xml",
+            "profile": "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd",
+        },
     ]
     assert "seeAlso" not in canvases[1]
 

@@ -204,16 +204,7 @@ def hidden_urls(document, page):
     ]
 
 
-@pytest.mark.parametrize("level", [AccessLevel.CONDITIONAL, AccessLevel.SECRET])
-def test_restricted_document_is_404_for_anonymous(
-    client, make_document, make_page, level
-):
-    document = make_document(access_level=level)
-    page = make_page(document, ocr_text="Hà Nội")
-    unknown = client.get(f"/iiif/3/images/{UNKNOWN}/info.json")
-    for url in hidden_urls(document, page):
-        response = client.get(url)
-        assert (response.status_code, response.content) == (404, unknown.content), url
+# Refusals of restricted documents (401, 403) are tested in test_auth.py.
 
 
 @pytest.mark.parametrize("level", [AccessLevel.CONDITIONAL, AccessLevel.SECRET])
@@ -229,15 +220,6 @@ def test_restricted_document_is_served_to_a_permitted_reader(
     response = client.get(image_url(page.id))
     assert response["Cache-Control"] == "private, max-age=3600"
     assert "Cookie" in [part.strip() for part in response["Vary"].split(",")]
-
-
-def test_user_without_permission_gets_404(
-    client, make_document, make_page, django_user_model
-):
-    document = make_document(access_level=AccessLevel.SECRET)
-    page = make_page(document)
-    client.force_login(django_user_model.objects.create_user("trần.văn.bình"))
-    assert client.get(f"/iiif/3/images/{page.id}/info.json").status_code == 404
 
 
 def test_missing_pyramid_is_a_server_error_without_paths(client, page, settings):

@@ -13,9 +13,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from disan.core.text import natural_key, nfc
 from disan.ingest.exceptions import BatchPathError, MetadataError
 from disan.ingest.metadata import read_metadata_csv, read_metadata_json
+from disan.preservation.bagit import is_bag, unpack_bag
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +54,8 @@ class BatchPlan:
     documents: list[DocumentFolder] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
+    # A zipped bag's unpacked folder; remove it once the files are staged.
+    unpacked: Path | None = None
 
 
 def discover_batch(path):
@@ -68,6 +73,8 @@ def discover_batch(path):
             f"{nfc(str(path))} does not exist. Give the folder that holds the "
             "document folders (or one document folder)."
         )
+    if is_bag(path):
+        return _discover_bag(path)
     if path.is_file():
         name = nfc(path.stem)
         document = DocumentFolder(name, path.parent, [path], {"folder": name})
@@ -78,7 +85,11 @@ def discover_batch(path):
             "that holds the document folders."
         )
 
-    plan = BatchPlan()
+    return _discover_folder(path, BatchPlan())
+
+
+def _discover_folder(path, plan, name=None):
+    """Plan the documents of the batch folder ``path`` into ``plan``."""
     folders, files = _scan(path, plan)
     rows = _csv_rows(path, files, plan)
     if rows is None:
@@ -103,8 +114,11 @@ def discover_batch(path):
         candidates = [path]
 
     for folder in candidates:
-        name = nfc(folder.name)
-        document = _document(folder, rows.pop(name, {}), plan, folder == path)
+        folder_name = nfc(folder.name)
+        is_root = folder == path
+        document = _document(
+            folder, rows.pop(folder_name, {}), plan, is_root, name if is_root else None
+        )
         if document is not None:
             plan.documents.append(document)
 
@@ -193,9 +207,9 @@ def _csv_rows(path, files, plan):
     return {nfc(row["folder"]): row for row in rows}
 
 
-def _document(folder, row, plan, is_root):
+def _document(folder, row, plan, is_root, name=None):
     """Plan one document folder; return None if it cannot be ingested."""
-    name = nfc(folder.name)
+    name = nfc(name or folder.name)
     subfolders, files = _scan(folder, plan)
     for nested in subfolders:
         plan.problems.append(
@@ -261,3 +275,39 @@ def _document(folder, row, plan, is_root):
         )
         return None
     return DocumentFolder(name=name, path=folder, files=pages, metadata=metadata)
+
+
+def _discover_bag(path):
+    """Plan the payload of a BagIt bag (a folder or a zip file).
+
+    A valid bag's data/ folder is read as a batch: sub-folders are
+    documents, else data/ is one document named after the bag. An invalid
+    bag plans no document and lists every error of its validation.
+    """
+    plan = BatchPlan()
+    work_dir = Path(settings.DISAN_TRANSFERS_ROOT)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    folder, report, plan.unpacked = unpack_bag(path, work_dir)
+
+    # Files named in fetch.txt but never fetched leave the payload short.
+    errors = list(report.errors) + [
+        f for f in report.warnings if f.code == "fetch_pending"
+    ]
+    for finding in report.warnings:
+        if finding.code != "fetch_pending":
+            logger.warning("Bag %s: %s", path, finding)
+    if errors:
+        for finding in errors:
+            plan.problems.append(
+                Problem(
+                    path / finding.path if finding.path else path,
+                    f"bag_{finding.code}",
+                    f"{nfc(str(finding))}. The bag {nfc(path.name)} was not "
+                    "ingested; correct it and run `disan bag validate` before "
+                    "ingesting again.",
+                )
+            )
+        return plan
+
+    name = nfc(path.stem if path.is_file() else path.name)
+    return _discover_folder(folder / "data", plan, name)

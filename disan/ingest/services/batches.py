@@ -41,10 +41,15 @@ def start_batch(path, *, ocr=True, dispatch=None):
         )
 
     jobs = []
-    for number, folder in enumerate(plan.documents, start=1):
-        transfer = _stage(batch, number, folder)
-        if transfer is not None:
-            jobs.append(pipeline.new_job(transfer, Job.Step.IDENTIFY))
+    try:
+        for number, folder in enumerate(plan.documents, start=1):
+            transfer = _stage(batch, number, folder)
+            if transfer is not None:
+                jobs.append(pipeline.new_job(transfer, Job.Step.IDENTIFY))
+    finally:
+        # A zipped bag was unpacked only to be staged from.
+        if plan.unpacked is not None:
+            shutil.rmtree(plan.unpacked, ignore_errors=True)
 
     batch.status = Batch.Status.RUNNING if jobs else Batch.Status.DONE
     batch.save(update_fields=["status"])

@@ -7,7 +7,7 @@ yields the bag folder to read the payload from.
 
 from disan.preservation.bagit.exceptions import BagInvalid, UnsafeArchive
 from disan.preservation.bagit.findings import BagReport, Finding
-from disan.preservation.bagit.transfer import is_bag, opened_bag
+from disan.preservation.bagit.transfer import is_bag, opened_bag, unpack_bag
 from disan.preservation.bagit.unzip import is_zip, unpack_zip
 from disan.preservation.bagit.validate import validate_bag
 
@@ -19,6 +19,7 @@ __all__ = [
     "is_bag",
     "is_zip",
     "opened_bag",
+    "unpack_bag",
     "unpack_zip",
     "validate_bag",
 ]

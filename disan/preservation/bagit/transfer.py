@@ -28,37 +28,46 @@ def opened_bag(path, work_dir=None):
     temporary folder by default), removed when the block ends. The bag
     folder is None when no bag could be found; the report says why.
     """
+    folder, report, unpacked = unpack_bag(path, work_dir)
+    try:
+        yield folder, report
+    finally:
+        if unpacked is not None:
+            shutil.rmtree(unpacked, ignore_errors=True)
+
+
+def unpack_bag(path, work_dir=None):
+    """Validate the bag at ``path``; return (bag folder, report, unpacked).
+
+    ``unpacked`` is the folder a zip was unpacked into, which the caller
+    removes when done with the payload, or None for a bag folder (read in
+    place) and for a zip that could not be unpacked.
+    """
     path = Path(path)
     if not is_zip(path):
-        yield path, validate_bag(path)
-        return
+        return path, validate_bag(path), None
 
     base = Path(work_dir) if work_dir else Path(tempfile.gettempdir())
     target = base / f"unpacked-{uuid.uuid4().hex}"
+    report = BagReport(path=str(path))
     try:
-        try:
-            unpack_zip(path, target)
-        except UnsafeArchive as err:
-            report = BagReport(path=str(path))
-            report.error("unsafe_zip", str(err), path.name)
-            yield None, report
-            return
-        root = _bag_root(target)
-        if root is None:
-            report = BagReport(path=str(path))
-            report.error(
-                "not_a_bag",
-                "holds no bagit.txt at its top or in its one top folder; zip "
-                "the bag folder.",
-                path.name,
-            )
-            yield None, report
-            return
-        report = validate_bag(root)
-        report.path = str(path)
-        yield root, report
-    finally:
+        unpack_zip(path, target)
+    except UnsafeArchive as err:
+        report.error("unsafe_zip", str(err), path.name)
+        return None, report, None
+    root = _bag_root(target)
+    if root is None:
+        report.error(
+            "not_a_bag",
+            "holds no bagit.txt at its top or in its one top folder; zip "
+            "the bag folder.",
+            path.name,
+        )
         shutil.rmtree(target, ignore_errors=True)
+        return None, report, None
+    report = validate_bag(root)
+    report.path = str(path)
+    return root, report, target
 
 
 def _bag_root(folder):

@@ -1,4 +1,4 @@
-"""`disan ingest` takes BagIt bags: a valid payload is the batch, an invalid bag is refused."""
+"""`disan ingest` takes BagIt bags; an invalid bag is refused with every problem."""
 
 import json
 import shutil

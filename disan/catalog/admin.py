@@ -1,31 +1,114 @@
-"""Staff interface (/staff/) for holding units, collections and documents.
+"""Staff interface (/staff/) for the catalog.
 
-Documents are listed through :func:`disan.access.policy.visible_documents`,
-so staff without the secret-document permission do not see secret ones here
-either. Master files and pages are made by ingest and shown read-only.
+Staff edit only the records of their own holding units (see
+:mod:`disan.catalog.permissions`); superusers edit all. Documents are also
+filtered through :func:`disan.access.policy.visible_documents`, so staff
+without the secret-document permission do not see secret ones here either.
+Every edit is kept with who made it and when (django-simple-history), and
+an earlier version can be restored from a record's history page.
+Master files and pages are made by ingest and shown read-only; heritage
+status moves only through a recorded decision.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from disan.access.policy import visible_documents
+from disan.access.policy import can_view, visible_documents
+from disan.catalog.actions.change_status import change_heritage_status
+from disan.catalog.actions.merge_authorities import merge_authorities
+from disan.catalog.exceptions import CatalogPermissionDenied
 from disan.catalog.models import (
+    ArchivalFile,
     Collection,
+    Fonds,
     HeritageDocument,
+    HeritageStatusChange,
     HoldingUnit,
     MasterFile,
+    Organization,
     Page,
+    Person,
+    Place,
+    PlaceName,
+    Series,
+    Subject,
+)
+from disan.catalog.permissions import (
+    can_edit_unit,
+    scope_to_units,
+    unit_of,
+    user_units,
 )
 
 
+class UnitScopedAdmin(admin.ModelAdmin):
+    """Show and edit only the records of the user's holding units."""
+
+    # Foreign keys whose choices are cut down to the user's units.
+    scoped_choices = {
+        "holding_unit": HoldingUnit,
+        "fonds": Fonds,
+        "series": Series,
+        "archival_file": ArchivalFile,
+        "document": HeritageDocument,
+    }
+
+    def get_queryset(self, request):
+        return scope_to_units(request.user, super().get_queryset(request))
+
+    def _may(self, request, obj):
+        return obj is None or can_edit_unit(request.user, unit_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._may(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = self.scoped_choices.get(db_field.name)
+        if model is not None and not request.user.is_superuser:
+            if model is HoldingUnit:
+                kwargs["queryset"] = user_units(request.user)
+            else:
+                kwargs["queryset"] = scope_to_units(request.user, model.objects.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class HistoryAdmin(UnitScopedAdmin, SimpleHistoryAdmin):
+    """A unit-scoped admin whose history page can restore a version."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The library lets anyone who may view a record post a revert;
+        # restoring a version is an edit, so it needs the change right.
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is None or not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(HoldingUnit)
-class HoldingUnitAdmin(admin.ModelAdmin):
+class HoldingUnitAdmin(UnitScopedAdmin):
     list_display = ("name", "code", "name_en")
     search_fields = ("name", "name_en", "code")
+    filter_horizontal = ("members",)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        # Only superusers say who belongs to which unit.
+        return () if request.user.is_superuser else ("code", "members")
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(UnitScopedAdmin):
     list_display = ("title", "slug", "holding_unit")
     list_filter = ("holding_unit",)
     search_fields = ("title", "title_en", "slug")
@@ -33,7 +116,7 @@ class CollectionAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
-    """An inline that shows rows made by ingest and lets nobody change them."""
+    """An inline that shows rows made elsewhere and lets nobody change them."""
 
     extra = 0
     can_delete = False
@@ -73,8 +156,25 @@ class PageInline(ReadOnlyInline):
     )
 
 
+class StatusChangeInline(ReadOnlyInline):
+    model = HeritageStatusChange
+    fields = readonly_fields = (
+        "from_status",
+        "to_status",
+        "decision_number",
+        "decision_date",
+        "issuing_authority",
+        "decision_file",
+        "changed_by",
+        "changed_at",
+    )
+
+
+AUTHORITY_LINKS = ("persons", "organizations", "places", "subjects")
+
+
 @admin.register(HeritageDocument)
-class HeritageDocumentAdmin(admin.ModelAdmin):
+class HeritageDocumentAdmin(HistoryAdmin):
     list_display = (
         "identifier",
         "title",
@@ -89,7 +189,8 @@ class HeritageDocumentAdmin(admin.ModelAdmin):
     search_fields = ("identifier", "title", "original_title", "description")
     list_select_related = ("holding_unit",)
     date_hierarchy = "created"
-    readonly_fields = (
+    autocomplete_fields = AUTHORITY_LINKS + ("archival_file",)
+    preservation_fields = (
         "id",
         "status",
         "ocfl_object_id",
@@ -100,6 +201,7 @@ class HeritageDocumentAdmin(admin.ModelAdmin):
         "updated",
         "published",
     )
+    readonly_fields = ("heritage_status",) + preservation_fields
     fieldsets = (
         (
             None,
@@ -137,9 +239,239 @@ class HeritageDocumentAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Preservation"), {"fields": readonly_fields}),
+        (
+            _("Documentary heritage"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "carrier_type",
+                    "origin",
+                    "provenance",
+                    "creation_time",
+                    "creation_manner",
+                    "custody_history",
+                    "owner",
+                    "ownership",
+                    "authenticity_note",
+                    "rarity_note",
+                    "physical_condition",
+                    "storage_location",
+                ),
+            },
+        ),
+        (
+            _("Archival document"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "archival_file",
+                    "document_ordinal",
+                    "document_type",
+                    "document_number",
+                    "notation",
+                    "issue_date",
+                    "issuing_body",
+                    "summary",
+                    "signer",
+                ),
+            },
+        ),
+        (_("Authority records"), {"fields": AUTHORITY_LINKS}),
+        (_("Preservation"), {"fields": preservation_fields}),
     )
-    inlines = (MasterFileInline, PageInline)
+    inlines = (StatusChangeInline, MasterFileInline, PageInline)
 
     def get_queryset(self, request):
         return visible_documents(request.user, super().get_queryset(request))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or can_view(request.user, obj))
+
+
+@admin.register(HeritageStatusChange)
+class HeritageStatusChangeAdmin(UnitScopedAdmin):
+    """Record a decision; the document's status follows it. Never edited."""
+
+    list_display = (
+        "document",
+        "from_status",
+        "to_status",
+        "decision_number",
+        "decision_date",
+        "issuing_authority",
+        "changed_by",
+    )
+    list_filter = ("to_status",)
+    fields = (
+        "document",
+        "to_status",
+        "decision_number",
+        "decision_date",
+        "issuing_authority",
+        "decision_file",
+        "note",
+    )
+    autocomplete_fields = ("document",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            recorded = change_heritage_status(
+                obj.document,
+                obj.to_status,
+                user=request.user,
+                decision_number=obj.decision_number,
+                decision_date=obj.decision_date,
+                issuing_authority=obj.issuing_authority,
+                decision_file=form.cleaned_data["decision_file"],
+                note=obj.note,
+            )
+        except CatalogPermissionDenied as err:
+            raise PermissionDenied(str(err)) from err
+        obj.pk = recorded.pk
+
+
+@admin.register(Fonds)
+class FondsAdmin(HistoryAdmin):
+    list_display = ("code", "name", "holding_unit")
+    list_filter = ("holding_unit",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Series)
+class SeriesAdmin(HistoryAdmin):
+    list_display = ("code", "title", "fonds")
+    list_filter = ("fonds__holding_unit",)
+    search_fields = ("code", "title")
+
+
+@admin.register(ArchivalFile)
+class ArchivalFileAdmin(HistoryAdmin):
+    list_display = (
+        "file_code",
+        "title",
+        "retention",
+        "access_mode",
+        "reliability",
+        "document_count",
+    )
+    list_filter = ("retention", "access_mode", "reliability", "fonds__holding_unit")
+    search_fields = ("file_code", "title", "paper_file_code")
+    readonly_fields = ("file_code",)
+    autocomplete_fields = AUTHORITY_LINKS
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "fonds",
+                    "series",
+                    "agency_code",
+                    "year",
+                    "file_number",
+                    "file_code",
+                    "title",
+                )
+            },
+        ),
+        (
+            _("Retention and access"),
+            {"fields": ("retention", "retention_note", "access_mode", "languages")},
+        ),
+        (
+            _("Dates and extent"),
+            {
+                "fields": (
+                    "date_written",
+                    "start_date",
+                    "end_date",
+                    "keywords",
+                    "document_count",
+                    "sheet_count",
+                    "page_count",
+                    "physical_condition",
+                    "information_sign",
+                )
+            },
+        ),
+        (
+            _("Reliability and backup"),
+            {
+                "fields": (
+                    "reliability",
+                    "paper_file_code",
+                    "backup_mode",
+                    "backup_status",
+                    "note",
+                )
+            },
+        ),
+        (_("Authority records"), {"fields": AUTHORITY_LINKS}),
+    )
+
+
+@admin.action(description=_("Merge the selected records into the oldest one"))
+def merge_selected(modeladmin, request, queryset):
+    records = list(queryset.order_by("pk"))
+    if len(records) < 2:
+        modeladmin.message_user(
+            request, _("Select at least two records to merge."), messages.WARNING
+        )
+        return
+    try:
+        result = merge_authorities(records[0], records[1:], user=request.user)
+    except CatalogPermissionDenied as err:
+        modeladmin.message_user(request, str(err), messages.ERROR)
+        return
+    modeladmin.message_user(
+        request,
+        _("%(count)s records merged into “%(name)s”; %(links)s links moved.")
+        % {
+            "count": len(result.merged_ids),
+            "name": result.kept.name,
+            "links": result.links_moved,
+        },
+        messages.SUCCESS,
+    )
+
+
+class AuthorityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "external_id", "updated")
+    search_fields = ("name", "alternate_names", "external_id")
+    actions = (merge_selected,)
+
+
+@admin.register(Person)
+class PersonAdmin(AuthorityAdmin):
+    list_display = ("name", "dates_written", "external_id", "updated")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(AuthorityAdmin):
+    list_display = ("name", "dates_written", "external_id", "updated")
+
+
+class PlaceNameInline(admin.TabularInline):
+    model = PlaceName
+    extra = 1
+    fields = ("name", "valid_from", "valid_to", "source")
+
+
+@admin.register(Place)
+class PlaceAdmin(AuthorityAdmin):
+    list_display = ("name", "kind", "parent", "valid_from", "valid_to")
+    list_filter = ("kind",)
+    autocomplete_fields = ("parent",)
+    inlines = (PlaceNameInline,)
+
+
+@admin.register(Subject)
+class SubjectAdmin(AuthorityAdmin):
+    list_display = ("name", "broader", "updated")
+    autocomplete_fields = ("broader",)

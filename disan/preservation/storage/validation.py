@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 import ocfl
+from ocfl.validator import Validator
 
 from disan.preservation.storage.base import ValidationReport
+from disan.preservation.storage.object_rules import check_object
 
 # ocfl-py stops recording details after this many objects with findings.
 # Limitation: a storage root with more broken objects than this reports only
@@ -18,6 +20,7 @@ from disan.preservation.storage.base import ValidationReport
 MAX_OBJECT_REPORTS = 10_000
 
 _CODE = re.compile(r"^(?:\[\[[^\]]*\]\])?\[([EW])\d{3}")
+_BARE_CODE = re.compile(r"^(?:\[\[[^\]]*\]\])?\[([EW]\d{3})")
 
 
 def validate_storage_root(root, work_dir=None, *, check_digests=True):
@@ -71,6 +74,28 @@ def validate_storage_root(root, work_dir=None, *, check_digests=True):
             )
     valid = root_valid and invalid_objects == 0 and not errors
     return ValidationReport(valid=valid, errors=errors, warnings=_collapse(warnings))
+
+
+def validate_object(object_dir, *, check_digests=True):
+    """Validate one OCFL object folder; return a :class:`ValidationReport`.
+
+    ocfl-py judges the object; the rules of :mod:`object_rules` add the
+    codes ocfl-py names differently, so a finding names the broken rule.
+    Every message begins with its code in brackets, e.g. ``[E040]``.
+    """
+    validator = Validator(check_digests=check_digests, log_warnings=True)
+    valid = validator.validate_object(str(object_dir))
+    errors, warnings = [], []
+    for message in validator.log.codes.values():
+        _sort(message, errors, warnings)
+    extra = [f"[{code}] {message}" for code, message in check_object(object_dir)]
+    errors.extend(message for message in extra if message not in errors)
+    return ValidationReport(valid=valid and not extra, errors=errors, warnings=warnings)
+
+
+def finding_codes(messages):
+    """Return the specification codes (E001, W004...) of report messages."""
+    return {match.group(1) for m in messages if (match := _BARE_CODE.match(m))}
 
 
 def _sort(message, errors, warnings):

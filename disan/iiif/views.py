@@ -6,11 +6,11 @@ so viewers on other sites can read it. Access is decided in
 """
 
 import functools
-import hashlib
 import json
 import logging
 
 from django.http import (
+    FileResponse,
     Http404,
     HttpResponse,
     HttpResponseBadRequest,
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from disan.catalog.models import AccessLevel
 from disan.core.text import nfc
 from disan.iiif import alto, collections, images
+from disan.iiif import cache as iiif_cache
 from disan.iiif.exceptions import (
     AccessRefused,
     InvalidRequest,
@@ -147,10 +148,10 @@ def image_info(request, image_id):
 def image(request, image_id, region, size, rotation, quality_format):
     """Return one rendering of a page: a tile, a thumbnail, a full image.
 
-    Limitation: HEAD renders the image like GET so that Content-Length is
-    right; it matters only if clients probe many images with HEAD.
+    Access is decided before the tile cache is looked at, on every request;
+    renderings are kept in :mod:`disan.iiif.cache` and sent from the file.
     """
-    page = viewable_page(request.user, image_id)
+    page = iiif_cache.viewable_page(request.user, image_id)
     image_request = parse_image_request(
         region,
         size,
@@ -161,7 +162,9 @@ def image(request, image_id, region, size, rotation, quality_format):
         max_area=MAX_AREA,
     )
     canonical = image_request.canonical()
-    etag = _etag(page, canonical)
+    path, identity = iiif_cache.pyramid_identity(page)
+    key = iiif_cache.cache_key(page.id, canonical, identity)
+    etag = f'"{key[:32]}"'
 
     headers = {
         "ETag": etag,
@@ -173,18 +176,26 @@ def image(request, image_id, region, size, rotation, quality_format):
     if etag in _if_none_match(request):
         response = HttpResponseNotModified(headers=headers)
     else:
-        body = images.render(image_request, page)
-        response = HttpResponse(
-            body, content_type=images.MEDIA_TYPES[image_request.format], headers=headers
-        )
+        response = _rendering(request, image_request, page, path, key, headers)
     return _cache_control(response, page.document)
 
 
-def _etag(page, canonical):
-    """Tag a rendering by page, pyramid file version and canonical request."""
-    stat = images.pyramid_file(page).stat()
-    seed = f"{page.id}|{stat.st_mtime_ns}|{stat.st_size}|{canonical}"
-    return f'"{hashlib.sha256(seed.encode()).hexdigest()[:32]}"'
+def _rendering(request, image_request, page, path, key, headers):
+    """Answer from the tile cache, or render, keep and answer."""
+    tiles = iiif_cache.tile_cache()
+    content_type = images.MEDIA_TYPES[image_request.format]
+    cached = tiles.open(key, image_request.format)
+    if cached is not None and request.method == "HEAD":
+        # Read, not streamed, so Content-Length is that of the GET answer.
+        with cached:
+            return HttpResponse(
+                cached.read(), content_type=content_type, headers=headers
+            )
+    if cached is not None:
+        return FileResponse(cached, content_type=content_type, headers=headers)
+    body = images.render(image_request, page, path)
+    tiles.store(key, image_request.format, body)
+    return HttpResponse(body, content_type=content_type, headers=headers)
 
 
 def _if_none_match(request):

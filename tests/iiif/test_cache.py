@@ -6,8 +6,6 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 from disan.iiif.cache import SweepResult, TileCache, cache_key, tile_cache
 
 KEY_A = "a" * 64

@@ -1,0 +1,212 @@
+"""Legacy Vietnamese encodings detected, decoded and repaired to NFC."""
+
+import codecs
+import shutil
+import subprocess
+import unicodedata
+
+import pytest
+
+from disan.catalog.encodings import (
+    LETTERS,
+    TCVN3_TABLE,
+    decode,
+    decode_vietnamese,
+    detect_encoding,
+    encode,
+    fix_mojibake,
+    is_vietnamese_syllable,
+    looks_like_viqr,
+    viqr_to_unicode,
+)
+
+SENTENCE = (
+    "Đại Nam nhất thống chí, bộ địa chí của Quốc sử quán triều Nguyễn, "
+    "chép về kinh thành Huế, Hà Nội và các tỉnh; chữ Hán Nôm trên giấy dó."
+)
+MOTTO = "Cộng hòa xã hội chủ nghĩa Việt Nam. Độc lập - Tự do - Hạnh phúc"
+
+
+def windows_1252_view(data):
+    """Return ``data`` as a program assuming Windows-1252 shows it."""
+    return "".join(
+        chr(byte)
+        if byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+        else bytes([byte]).decode("cp1252")
+        for byte in data
+    )
+
+
+def test_there_are_134_vietnamese_letters():
+    assert len(LETTERS) == 134
+    assert len(set(LETTERS)) == 134
+    assert all(unicodedata.is_normalized("NFC", letter) for letter in LETTERS)
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "windows-1258", "utf-8"])
+def test_every_letter_round_trips(encoding):
+    failures = [
+        letter
+        for letter in LETTERS
+        if decode(encode(letter, encoding), encoding) != letter
+    ]
+    assert failures == []
+
+
+def test_every_letter_round_trips_in_viqr_inside_a_sentence():
+    failures = [
+        letter
+        for letter in LETTERS
+        if decode(encode(f"{letter} a", "viqr"), "viqr") != f"{letter} a"
+    ]
+    assert failures == []
+
+
+def test_tcvn3_table_agrees_with_the_c_library():
+    """glibc's TCVN5712-1 converter is an independent reading of the standard."""
+    if shutil.which("iconv") is None:
+        pytest.skip("iconv is not installed")
+    differences = []
+    for byte in range(256):
+        result = subprocess.run(
+            ["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"],
+            input=bytes([byte]),
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode == 0 and result.stdout.decode() != TCVN3_TABLE[byte]:
+            differences.append(hex(byte))
+    assert differences == []
+
+
+@pytest.mark.parametrize(
+    ("encoding", "data"),
+    [
+        ("tcvn3", b"Ti\xd5ng Vi\xd6t"),
+        ("vni", b"Tie\xe1ng Vie\xe4t"),
+        ("viqr", b"Tie^'ng Vie^.t"),
+        ("windows-1258", b"Ti\xea\xecng Vi\xea\xf2t"),
+        ("utf-8", "Tiếng Việt".encode()),
+        ("utf-8", codecs.BOM_UTF8 + "Tiếng Việt".encode()),
+    ],
+)
+def test_real_byte_sequences_decode(encoding, data):
+    assert decode(data, encoding) == "Tiếng Việt"
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "windows-1258", "viqr", "utf-8"])
+@pytest.mark.parametrize("text", [SENTENCE, MOTTO])
+def test_encoding_of_a_sentence_is_detected(encoding, text):
+    data = encode(text, encoding)
+    assert decode_vietnamese(data) == (text, encoding)
+
+
+def test_utf8_with_bom_is_detected_and_bom_dropped():
+    assert decode_vietnamese(codecs.BOM_UTF8 + MOTTO.encode()) == (MOTTO, "utf-8")
+
+
+def test_windows_1258_decodes_to_composed_form():
+    text, encoding = decode_vietnamese(encode(SENTENCE, "windows-1258"))
+    assert encoding == "windows-1258"
+    assert unicodedata.is_normalized("NFC", text)
+    assert len(text) == len(SENTENCE)
+
+
+def test_decomposed_utf8_is_returned_composed():
+    data = unicodedata.normalize("NFD", "Hà Nội").encode()
+    assert decode_vietnamese(data) == ("Hà Nội", "utf-8")
+
+
+def test_utf8_cut_inside_a_character_is_still_utf8():
+    data = "Việt".encode()[:-2]
+    assert detect_encoding(data) == "utf-8"
+
+
+def test_plain_ascii_is_utf8_not_viqr():
+    assert decode_vietnamese(b"Dai Nam nhat thong chi, 1882") == (
+        "Dai Nam nhat thong chi, 1882",
+        "utf-8",
+    )
+    assert looks_like_viqr("What? Is it 3.5 or 4.5?") is False
+
+
+@pytest.mark.parametrize(
+    ("seen", "meant"),
+    [
+        ("TiÕng ViÖt", "Tiếng Việt"),
+        ("Tieáng Vieät", "Tiếng Việt"),
+        ("Tiáº¿ng Viá»‡t", "Tiếng Việt"),
+        ("§¹i Nam nhÊt thèng chÝ", "Đại Nam nhất thống chí"),
+        ("Ñaïi Nam nhaát thoáng chí", "Đại Nam nhất thống chí"),
+        (
+            "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam",
+            "Cộng hòa xã hội chủ nghĩa Việt Nam",
+        ),
+        ("Hµ Néi", "Hà Nội"),
+        ("Haø Noäi", "Hà Nội"),
+        ("HaÌ Nôòi", "Hà Nội"),
+    ],
+)
+def test_mojibake_as_people_see_it_is_repaired(seen, meant):
+    assert fix_mojibake(seen) == meant
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "windows-1258", "utf-8"])
+def test_mojibake_of_each_encoding_is_repaired(encoding):
+    seen = windows_1252_view(encode(SENTENCE, encoding))
+    assert seen != SENTENCE
+    assert fix_mojibake(seen) == SENTENCE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lê Thánh Tông",
+        "Hà",
+        "Société Générale des Imprimeries",
+        "Tiếng Việt",
+        "Ngô Thì Nhậm",
+        "",
+        "1882",
+        "北京 景興三十年",
+        "José Rizal",
+    ],
+)
+def test_correct_text_is_left_alone(text):
+    assert fix_mojibake(text) == text
+
+
+def test_fix_mojibake_returns_nfc_and_passes_non_text():
+    assert fix_mojibake(unicodedata.normalize("NFD", "Hà Nội")) == "Hà Nội"
+    assert fix_mojibake(None) is None
+
+
+def test_viqr_punctuation_and_escapes():
+    assert viqr_to_unicode("Ha` No^.i la` thu? ddo^. Chu+a? DDu+o+`ng") == (
+        "Hà Nội là thủ đô. Chưa? Đường"
+    )
+    assert viqr_to_unicode("Ba\\'c") == "Ba'c"
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("nghiêng", True),
+        ("Quốc", True),
+        ("giữa", True),
+        ("khuyếch", True),
+        ("TiÕng", False),
+        ("Tieáng", False),
+        ("hòá", False),
+        ("Société", False),
+    ],
+)
+def test_syllable_check(word, expected):
+    assert is_vietnamese_syllable(word) is expected
+
+
+def test_binary_junk_decodes_without_error():
+    junk = bytes(range(256)) * 40
+    text, encoding = decode_vietnamese(junk)
+    assert encoding in ("tcvn3", "vni", "windows-1258", "windows-1252")
+    assert len(text) > 0

@@ -43,3 +43,11 @@ class InvalidPut(DisanError, ValueError):
 
 class InvalidEvent(DisanError, ValueError):
     """A preservation event names an unknown type or outcome."""
+
+
+class ReplicaConfigurationError(StorageConfigurationError):
+    """DISAN_REPLICAS names a location Disan cannot use as a replica."""
+
+
+class RestoreError(StorageError):
+    """A copy of a file written during replication or repair did not verify."""

@@ -1,4 +1,9 @@
-"""Preservation events (PREMIS): what was done to which object, when, by whom."""
+"""Preservation records: PREMIS events, and the fixity state of each object.
+
+Events are the permanent audit trail. ``ObjectFixity`` is the current state
+of one OCFL object across all its copies (what the report page and the
+banner read); ``FixityCheck`` keeps one row per copy per audit.
+"""
 
 import uuid
 
@@ -48,3 +53,71 @@ class PreservationEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.outcome} {self.file_path}"
+
+
+class Outcome(models.TextChoices):
+    """Result of the fixity audit of an object or of one of its copies."""
+
+    SUCCESS = "success", _("success")
+    FAILURE = "failure", _("failure")
+
+
+class ObjectFixity(models.Model):
+    """The latest audit of one OCFL object, over every copy of it."""
+
+    object_id = models.CharField(max_length=1024, unique=True)
+    # Folder of the object relative to each storage root, so an object whose
+    # inventories are all damaged is still known by its id.
+    path = models.CharField(max_length=4096, blank=True)
+    document = models.ForeignKey(
+        "catalog.HeritageDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_audit = models.DateTimeField(null=True, blank=True, db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
+    fault_count = models.PositiveIntegerField(default=0)
+    # Content paths no copy holds intact any more.
+    lost = models.JSONField(default=list, blank=True)
+    # Size in bytes of each content path when it last matched its digest;
+    # tells a truncated file from a changed one when no copy is intact.
+    sizes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["object_id"]
+        verbose_name = _("object fixity")
+        verbose_name_plural = _("object fixity")
+
+    def __str__(self):
+        return f"{self.object_id} {self.outcome or 'not audited'}"
+
+
+class FixityCheck(models.Model):
+    """One audit of one copy (the primary or a replica) of one object."""
+
+    object_id = models.CharField(max_length=1024, db_index=True)
+    copy = models.CharField(max_length=1024)
+    document = models.ForeignKey(
+        "catalog.HeritageDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(db_index=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    files = models.PositiveIntegerField(default=0)
+    bytes = models.BigIntegerField(default=0)
+    # [{"code": ..., "path": ..., "detail": ...}], codes from
+    # disan.preservation.fixity.Code.
+    faults = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "object_id", "copy"]
+        verbose_name = _("fixity check")
+        verbose_name_plural = _("fixity checks")
+
+    def __str__(self):
+        return f"{self.object_id} [{self.copy}] {self.outcome}"

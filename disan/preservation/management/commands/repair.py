@@ -1,0 +1,67 @@
+"""`disan repair`: restore damaged copies of stored objects from intact ones."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from disan.core.setup import ensure_ready
+from disan.preservation.repair import repair
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore every damaged or missing file of every copy from a copy whose "
+        "file matches the inventory; damaged files go to DISAN_HOME/quarantine. "
+        "Exit 1 if a file is lost in every copy."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--object",
+            action="append",
+            dest="objects",
+            metavar="ID",
+            help="Repair only this object id (repeatable).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say what would be done; change nothing.",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="Print the actions as JSON."
+        )
+
+    def handle(self, *args, **options):
+        ensure_ready()
+        report = repair(options["objects"], dry_run=options["dry_run"])
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "dry_run": report.dry_run,
+                        "ok": report.ok,
+                        "actions": [action.as_dict() for action in report.actions],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
+        else:
+            prefix = "would be " if report.dry_run else ""
+            for action in report.actions:
+                word = (
+                    action.action.upper()
+                    if action.action == "lost"
+                    else prefix + action.action
+                )
+                line = f"{action.object_id} [{action.copy}] {action.path}: {word}"
+                self.stdout.write(f"{line} {action.detail}".rstrip())
+            if not report.actions:
+                self.stdout.write("Nothing to repair: every copy is intact.")
+        if not report.ok:
+            raise CommandError(
+                f"{len(report.lost)} file(s) lost in every copy and "
+                f"{len(report.failed)} repair(s) failed; restore them from a backup.",
+                returncode=1,
+            )

@@ -1,0 +1,150 @@
+"""Write a whole copy of an OCFL object from verified files of other copies.
+
+Replication and repair both come down to one operation: build the object's
+complete tree in the target store's work folder, taking each file either
+from the target copy itself (a hard link, when that file is known good) or
+from another copy (a verified copy), then switch the tree in atomically with
+:meth:`OCFLStore.install_object`. Nothing in a storage root is overwritten
+in place, and files of the replaced tree named as damaged are moved to the
+quarantine folder instead of being deleted.
+"""
+
+import errno
+import hashlib
+import logging
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+
+from disan.preservation.exceptions import RestoreError
+from disan.preservation.fixity import (
+    DECLARATION,
+    DECLARATION_TEXT,
+    INVENTORY,
+    SIDECAR,
+    sha256_file,
+)
+from disan.preservation.storage import durable
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one file of the new tree comes from."""
+
+    relative: str
+    source: Path
+    # SHA-256 the written file must have; checked again after writing.
+    digest: str
+    # True: hard link from the target copy itself, already known good.
+    link: bool = False
+
+
+def install_copy(store, object_id, placements, inventory_raw, *, set_aside=(), label):
+    """Write the object's tree into ``store`` and switch it in.
+
+    ``inventory_raw`` becomes the root inventory (its sidecar is written
+    from its digest). Files of the replaced tree at the paths in
+    ``set_aside`` are moved to quarantine. Return (relative path,
+    quarantine path) pairs.
+    """
+    quarantined = []
+
+    def build(target):
+        build_tree(target, placements, inventory_raw)
+
+    def on_replaced(old_tree):
+        name = store.object_dir(object_id).name
+        quarantined.extend(quarantine(old_tree, set_aside, label, name))
+
+    store.install_object(object_id, build, on_replaced=on_replaced)
+    return quarantined
+
+
+def build_tree(target, placements, inventory_raw):
+    """Fill the empty folder ``target`` with the object's files."""
+    target.mkdir(parents=True)
+    for placement in placements:
+        destination = target / placement.relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if placement.link and _link(placement.source, destination):
+            continue
+        _copy_verified(placement, destination)
+        if placement.relative.endswith("/" + INVENTORY):
+            _write_sidecar(destination.parent, placement.digest)
+
+    # The root inventory, its sidecar and the declaration close the tree.
+    durable.write_file(target / INVENTORY, inventory_raw)
+    _write_sidecar(target, hashlib.sha256(inventory_raw).hexdigest())
+    durable.write_file(target / DECLARATION, DECLARATION_TEXT)
+
+
+def _link(source, destination):
+    try:
+        os.link(source, destination)
+    except OSError as err:
+        if err.errno in (errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EMLINK):
+            return False
+        raise
+    return True
+
+
+def _copy_verified(placement, destination):
+    try:
+        digest, _size = durable.copy_with_digest(placement.source, destination)
+    except OSError as err:
+        raise RestoreError(
+            f"Cannot copy {placement.source} to {destination} ({err}); check "
+            "that the copy is readable and the target has free space."
+        ) from err
+    if digest != placement.digest:
+        raise RestoreError(
+            f"{placement.source} hashes to {digest} while copied, not "
+            f"{placement.digest}; it changed or is damaged. Run `disan audit`."
+        )
+    # Read back what reached the disk, not what passed through memory.
+    written, _size = sha256_file(destination)
+    if written != placement.digest:
+        raise RestoreError(
+            f"The copy {destination} of {placement.source} reads back as "
+            f"{written}, not {placement.digest}; check the target disk."
+        )
+
+
+def _write_sidecar(folder, digest):
+    durable.write_file(folder / SIDECAR, f"{digest} {INVENTORY}\n".encode("ascii"))
+
+
+def quarantine(old_tree, relatives, label, object_name):
+    """Move the files ``relatives`` of ``old_tree`` into the quarantine folder.
+
+    Return (relative path, new path) pairs. The folder is
+    DISAN_HOME/quarantine/<UTC time>/<copy label>/<object folder>/<path>.
+    """
+    if not relatives:
+        return []
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    folder = (
+        Path(settings.DISAN_HOME) / "quarantine" / stamp / _slug(label) / object_name
+    )
+    moved = []
+    for relative in sorted(set(relatives)):
+        source = Path(old_tree) / relative
+        if not source.is_file():
+            continue
+        destination = folder / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(source, destination)
+        moved.append((relative, destination))
+        logger.warning("Quarantined %s of copy %s as %s", relative, label, destination)
+    return moved
+
+
+def _slug(label):
+    return re.sub(r"[^\w.-]+", "_", label).strip("_") or "copy"

@@ -195,6 +195,48 @@ class OCFLStore(ObjectStore):
         logger.info("Stored object %s version %s", object_id, inventory.head)
         return PutResult(inventory.head, True, _head_files(object_dir, inventory))
 
+    def install_object(self, object_id, build, *, on_replaced=None):
+        """Switch in a whole object tree written by ``build(folder)``.
+
+        For copies made outside ``put``: replicas and repairs. ``build``
+        fills the empty ``folder`` (inside the work folder); the tree is
+        fsync'd and switched in the way ``put`` switches a version, under
+        the same lock. When an object was there, ``on_replaced(folder)`` is
+        called with the replaced tree before it is removed, so damaged files
+        can be set aside. Return True if an object was replaced.
+        """
+        object_id = normalize_object_id(object_id)
+        self._ensure_root()
+        object_dir = self.object_dir(object_id)
+        key = hashlib.sha256(object_id.encode("utf-8")).hexdigest()
+
+        with durable.FileLock(self.work_dir / "locks" / (key + ".lock")):
+            self._recover(key, object_dir)
+            staging = self.work_dir / "staging" / (f"{key}.{uuid.uuid4().hex}")
+            staging.mkdir(parents=True)
+            try:
+                replaced = object_dir.exists()
+                if replaced:
+                    build(staging / "object")
+                    durable.sync_tree(staging / "object")
+                    self._switch(staging / "object", object_dir, staging)
+                    # After an exchange the staged folder holds the old tree;
+                    # after the fallback renames it is in "previous".
+                    old_tree = staging / "previous"
+                    if not old_tree.exists():
+                        old_tree = staging / "object"
+                    if on_replaced is not None:
+                        on_replaced(old_tree)
+                else:
+                    relative = object_dir.relative_to(self.root)
+                    build(staging / "tree" / relative)
+                    durable.sync_tree(staging / "tree")
+                    self._place_new(staging / "tree", relative)
+            finally:
+                self._discard_staging(staging, object_dir)
+        logger.info("Installed a copy of object %s in %s", object_id, self.root)
+        return replaced
+
     def _inventory_to_extend(self, object_id, object_dir):
         validator = Validator(check_digests=False, log_warnings=False)
         if not validator.validate_object(str(object_dir)):

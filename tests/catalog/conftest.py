@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.utils import translation
 
 from disan.catalog.models import (
     ArchivalFile,
@@ -20,6 +21,13 @@ def media_root(settings, disan_home):
     # Staff users are made in most tests; a real password hash is slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assert English messages unless a test switches to Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 def make_unit(code="bao-tang-ha-noi", name="Bảo tàng Hà Nội"):

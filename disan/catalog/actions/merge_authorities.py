@@ -44,13 +44,13 @@ def merge_authorities(keep, duplicates, *, user):
     too.
     """
     check_permission(user, keep)
-    duplicates = [dup for dup in duplicates if dup.pk != keep.pk]
     for dup in duplicates:
         if type(dup) is not type(keep):
             raise MergeError(
                 _("Cannot merge %(dup)s into %(keep)s: they are different kinds.")
                 % {"dup": dup, "keep": keep}
             )
+    duplicates = [dup for dup in duplicates if dup.pk != keep.pk]
 
     moved = 0
     for dup in duplicates:

@@ -95,7 +95,8 @@ def replicate(object_id, *, document=None):
     for store in replica_stores():
         label = str(store.root)
         try:
-            changed = _replicate_to(store, object_id, source, sizes)
+            relative = primary_dir.relative_to(primary.root)
+            changed = _replicate_to(store, object_id, source, sizes, relative)
         except (OSError, DisanError) as err:
             logger.error("Replication of %s to %s failed: %s", object_id, label, err)
             results.append(ReplicationResult(label, False, str(err)))
@@ -108,8 +109,9 @@ def replicate(object_id, *, document=None):
     return results
 
 
-def _replicate_to(store, object_id, source, sizes):
-    target_dir = store.object_dir(object_id)
+def _replicate_to(store, object_id, source, sizes, relative):
+    # Same layout as the primary; the replica's root may not exist yet.
+    target_dir = store.root / relative
     current, _faults = read_inventory(target_dir)
     if current is not None and current.raw == source.inventory.raw:
         return False

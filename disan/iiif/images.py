@@ -301,6 +301,13 @@ def stored_levels(path, mtime_ns, size):
     Keyed by the file's identity, so a rewritten pyramid is read again.
     A sub-IFD pyramid gives no levels: its tiles are always rendered.
     """
+    try:
+        return _read_levels(path, size)
+    except struct.error as err:
+        raise TiffLayoutError(f"a directory is cut short ({err})") from err
+
+
+def _read_levels(path, size):
     with open(path, "rb") as handle:
         data = handle.read(16)
         order = {b"II": "<", b"MM": ">"}.get(data[:2])

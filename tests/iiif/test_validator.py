@@ -1,15 +1,17 @@
 """The IIIF consortium's Image API validator, run against a live server."""
 
-import uuid
+import json
+import shutil
 
 import pytest
-import pyvips
+from iiif_validator import validator
 
 from disan.catalog.models import Page
+from disan.iiif.models import ImageAlias
+from disan.ingest import tasks
+from disan.ingest.services.batches import start_batch
 
 from .conftest import SHARED
-
-validator = pytest.importorskip("iiif_validator.validator")
 
 # The validator's own test image and the identifier it expects.
 TEST_IMAGE = SHARED / "judges" / "iiif" / "67352ccc-d1b0-11e1-89ae-279075081939.png"
@@ -28,15 +30,38 @@ LEFT_OUT = {"size_noup", "size_up", "format_webp"}
 
 
 @pytest.fixture
-def validator_page(transactional_db, make_document, make_page):
-    page = make_page(
-        make_document(),
-        width=1000,
-        height=1000,
-        image=pyvips.Image.new_from_file(str(TEST_IMAGE)),
+def validator_page(transactional_db, tmp_path, monkeypatch):
+    """Ingest the test image as an ordinary document; alias its image.
+
+    The validator asks for the image by its file name, so the page gets
+    that name as an image alias (see disan.iiif.models.ImageAlias); the
+    page keeps the UUID ingest gave it. The pipeline's jobs run here, in
+    order, instead of on a worker.
+    """
+    folder = tmp_path / "lô kiểm định" / "ảnh kiểm định IIIF"
+    folder.mkdir(parents=True)
+    shutil.copyfile(TEST_IMAGE, folder / TEST_IMAGE.name)
+    metadata = {
+        "identifier": "IIIF-KIỂM-ĐỊNH",
+        "title": "Ảnh kiểm định của IIIF",
+        "access_level": "public",
+    }
+    (folder / "metadata.json").write_text(
+        json.dumps(metadata, ensure_ascii=False), encoding="utf-8"
     )
-    Page.objects.filter(id=page.id).update(id=uuid.UUID(IDENTIFIER))
-    return Page.objects.get(id=IDENTIFIER)
+
+    queue = []
+    monkeypatch.setattr(tasks, "dispatch", queue.append)
+    start_batch(folder, ocr=False, dispatch=queue.append)
+    while queue:
+        tasks.run(str(queue.pop(0).pk))
+
+    page = Page.objects.select_related("document").get(
+        document__identifier="IIIF-KIỂM-ĐỊNH"
+    )
+    assert (page.document.status, page.width, page.height) == ("online", 1000, 1000)
+    ImageAlias.objects.create(alias=IDENTIFIER, page=page)
+    return page
 
 
 # Features beyond level 2 that info.json announces.

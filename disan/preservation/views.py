@@ -7,7 +7,6 @@ from django.views.generic import TemplateView
 
 from disan.preservation.models import FixityCheck, ObjectFixity, Outcome
 
-
 MAX_ROWS = 1000
 
 

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 
 from disan.preservation.audit import audit
 from disan.preservation.models import ObjectFixity, PreservationEvent
-from disan.preservation.replicas import replicate
 from disan.preservation.repair import repair
+from disan.preservation.replicas import replicate
 from disan.preservation.storage import OCFLStore
 
 pytestmark = pytest.mark.django_db

@@ -131,12 +131,24 @@ class WorkerBeacon:
                 self.start_file_again()
             if time.monotonic() - last_recovery > RECOVER_SECONDS:
                 self._recover(jobs, dispatch, include_queued=False)
+                self._audit_tick()
                 last_recovery = time.monotonic()
 
     def start_file_again(self):
         self.path.write_text(
             json.dumps({"host": socket.gethostname(), "pid": os.getpid()})
         )
+
+    @staticmethod
+    def _audit_tick():
+        # The periodic fixity audit: queued when its period is due, once
+        # across all workers (see disan.preservation.schedule).
+        from disan.preservation import schedule
+
+        try:
+            schedule.tick()
+        except Exception:
+            logger.exception("Scheduling the periodic fixity audit failed")
 
     @staticmethod
     def _recover(jobs, dispatch, *, include_queued):

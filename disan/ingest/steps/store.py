@@ -14,6 +14,7 @@ from disan.ingest import pipeline
 from disan.ingest.models import Job
 from disan.preservation.events import record_event
 from disan.preservation.models import PreservationEvent
+from disan.preservation.replicas import replicate
 from disan.preservation.storage import get_store
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ def run(job):
         message=f"Ingest of batch {transfer.batch_id}",
         agent=AGENT,
     )
+    # Replicas follow every put; a replica that fails is logged and left
+    # to the audit and `disan repair`, never failing the ingest.
+    replicate(object_id, document=document)
 
     # An unchanged object whose document is already online needs nothing,
     # except the text of pages an earlier batch did not read.

@@ -1,0 +1,121 @@
+"""Write the catalog, or an empty inventory, as CSV or XLSX.
+
+The columns are those of :data:`~disan.catalog.importing.columns.COLUMNS`,
+so an exported file imports back unchanged. Text that a spreadsheet would
+run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) is written with a leading apostrophe; import removes it.
+"""
+
+import csv
+import datetime
+import logging
+from pathlib import Path
+
+from disan.catalog.importing.columns import COLUMNS, model_fields
+from disan.catalog.importing.exceptions import InventoryFileError
+from disan.catalog.importing.readers import CSV_SUFFIXES, XLSX_SUFFIXES
+from disan.core.text import nfc
+
+logger = logging.getLogger(__name__)
+
+FORMULA_SIGNS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value):
+    """Return text a spreadsheet will show as text, never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_SIGNS):
+        return "'" + value
+    return value
+
+
+def columns():
+    """Return the columns whose field the document model has."""
+    fields = model_fields()
+    return [column for column in COLUMNS if column.field in fields]
+
+
+def headers(language="vi"):
+    """Return the header row, in Vietnamese (``vi``) or English (``en``)."""
+    position = 0 if language == "vi" else 1
+    return [column.names[position] for column in columns()]
+
+
+def cell(document, column):
+    """Return ``document``'s value for ``column`` as an inventory cell."""
+    value = getattr(document, column.field)
+    if value is None:
+        return ""
+    if column.field == "holding_unit":
+        return neutralize(value.name)
+    if column.field == "collection":
+        return value.slug
+    if column.field == "archival_file":
+        return value.file_code
+    if isinstance(value, list):
+        return "; ".join(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return neutralize(value)
+
+
+def export_catalog(path, documents=None, language="vi"):
+    """Write ``documents`` (default: every document) to ``path``; return the count.
+
+    The format follows the extension: ``.csv`` (UTF-8 with a BOM, which
+    spreadsheets need to read Vietnamese) or ``.xlsx``.
+    """
+    from disan.catalog.models import HeritageDocument
+
+    if documents is None:
+        documents = HeritageDocument.objects.order_by("identifier")
+    documents = documents.select_related(
+        "holding_unit", "collection", "archival_file"
+    ).iterator(chunk_size=2000)
+    chosen = columns()
+    rows = ([cell(document, column) for column in chosen] for document in documents)
+    return _write(Path(path), headers(language), rows)
+
+
+def write_template(path, language="vi"):
+    """Write an empty inventory with every column to ``path``."""
+    _write(Path(path), headers(language), iter(()))
+
+
+def _write(path, header, rows):
+    suffix = path.suffix.casefold()
+    if suffix in CSV_SUFFIXES:
+        count = _write_csv(path, header, rows)
+    elif suffix in XLSX_SUFFIXES:
+        count = _write_xlsx(path, header, rows)
+    else:
+        raise InventoryFileError(
+            nfc(path.name), "unknown kind of file; name it .csv or .xlsx"
+        )
+    logger.info("Wrote %d rows to %s", count, path)
+    return count
+
+
+def _write_csv(path, header, rows):
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _write_xlsx(path, header, rows):
+    import openpyxl
+
+    # Write-only mode streams rows to disk instead of keeping the sheet.
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh mục")
+    sheet.append(header)
+    count = 0
+    for row in rows:
+        sheet.append(row)
+        count += 1
+    workbook.save(path)
+    return count

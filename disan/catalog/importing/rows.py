@@ -1,0 +1,133 @@
+"""Check one row of an inventory and turn it into document field values."""
+
+from dataclasses import dataclass, field
+
+from disan.catalog.importing.columns import COLUMNS, header_index, model_fields
+from disan.catalog.importing.exceptions import InventoryFileError
+from disan.catalog.importing.readers import Formula
+from disan.catalog.importing.values import CellError, fold
+from disan.catalog.validation import check_document
+
+
+@dataclass
+class RowResult:
+    """One row: its values for the model, its date, errors and outcome.
+
+    ``action`` is ``create``, ``update``, ``unchanged`` or ``invalid``.
+    """
+
+    line: int
+    identifier: str = ""
+    values: dict = field(default_factory=dict)
+    date: object = None
+    errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    action: str = ""
+    changed: list = field(default_factory=list)
+
+    def error(self, column, message):
+        self.errors.append({"column": column, "message": str(message)})
+
+    def as_json(self):
+        """Return the row as plain JSON data: values, date range, errors."""
+        values = {name: _plain(value) for name, value in self.values.items()}
+        return {
+            "line": self.line,
+            "identifier": self.identifier,
+            "action": self.action,
+            "values": values,
+            "date": self.date.as_dict() if self.date else None,
+            "changed": self.changed,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "_meta"):
+        return str(value)
+    return value
+
+
+class RowParser:
+    """Read rows under one header row; the header is checked on creation."""
+
+    def __init__(self, header, source):
+        known = header_index()
+        self.source = source
+        self.columns = []
+        problems = []
+        for name in header:
+            column = known.get(fold(name)) if name else None
+            if name and column is None:
+                problems.append(f"unknown column '{name}'")
+            elif column is not None and column in self.columns:
+                problems.append(f"column '{name}' repeats '{column.header}'; keep one")
+            self.columns.append(column)
+        fields = {column.field for column in self.columns if column}
+        for column in COLUMNS:
+            if column.required and column.field not in fields:
+                problems.append(f"no '{column.header}' ({column.names[1]}) column")
+        if problems:
+            accepted = ", ".join(column.header for column in COLUMNS)
+            raise InventoryFileError(
+                source,
+                "; ".join(problems)
+                + f". Accepted columns (in Vietnamese or English): {accepted}",
+                "header row",
+            )
+        self.present = fields
+        self.model_fields = model_fields()
+
+    def parse(self, line, cells, lookups):
+        """Return the :class:`RowResult` of one row of ``cells``."""
+        row = RowResult(line=line)
+        extra = [cell for cell in cells[len(self.columns) :] if cell]
+        if extra:
+            row.error(
+                "",
+                f"{len(self.columns) + len(extra)} values for {len(self.columns)} "
+                "columns; quote values that contain the separator",
+            )
+
+        # Each cell on its own: an empty cell leaves the field as it is.
+        for column, cell in zip(self.columns, cells, strict=False):
+            if column is None or not cell:
+                continue
+            if isinstance(cell, Formula):
+                row.error(column.header, "a formula; paste the value instead")
+                continue
+            try:
+                value = column.read(cell, lookups)
+            except CellError as err:
+                row.error(column.header, err)
+                continue
+            if column.field == "date_written":
+                self._date(row, value)
+            elif column.field in self.model_fields:
+                row.values[column.field] = value
+        row.identifier = row.values.get("identifier", "")
+        if not row.identifier:
+            row.error(COLUMNS[0].header, "missing; every row needs an identifier")
+
+        # Then the catalog's own rules over the whole row.
+        if not row.errors:
+            for problem in check_document(row.values):
+                row.error(problem.field, problem)
+        return row
+
+    def _date(self, row, parsed):
+        row.date = parsed
+        row.warnings += parsed.warnings
+        row.values["date_written"] = parsed.written
+        derived = {
+            "year_start": parsed.year_start,
+            "year_end": parsed.year_end,
+            "date_edtf": parsed.edtf,
+        }
+        for name, value in derived.items():
+            # A year given in its own column wins over the one read here.
+            if name in self.model_fields and name not in row.values:
+                row.values[name] = value

@@ -1,0 +1,108 @@
+"""``disan import FILE``: load a CSV or XLSX inventory into the catalog."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from disan.catalog.importing.exceptions import InventoryFileError
+from disan.catalog.importing.export import write_template
+from disan.catalog.importing.service import import_inventory
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV or XLSX inventory of documents (headers in Vietnamese or "
+        "English; legacy Vietnamese encodings read). Nothing is written unless "
+        "every row is valid, or --valid-only is given. With --template, write "
+        "an empty inventory with every column to FILE instead."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .csv or .xlsx inventory")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check every row, write nothing"
+        )
+        parser.add_argument(
+            "--valid-only",
+            action="store_true",
+            help="write the valid rows even if some are invalid",
+        )
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="print each row (values, date range, errors) as a JSON line",
+        )
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="write an empty inventory with every column to FILE",
+        )
+        parser.add_argument(
+            "--headers",
+            choices=["vi", "en"],
+            default="vi",
+            help="language of the template's headers (default vi)",
+        )
+        parser.add_argument("--chunk-size", type=int, default=1000)
+
+    def handle(self, *args, **options):
+        self.verbosity = options["verbosity"]
+        if options["template"]:
+            try:
+                write_template(options["file"], options["headers"])
+            except (InventoryFileError, OSError) as err:
+                raise CommandError(str(err)) from err
+            self.stdout.write(f"Wrote an empty inventory to {options['file']}")
+            return
+
+        on_row = self._json_row if options["json"] else self._text_row
+        try:
+            summary = import_inventory(
+                options["file"],
+                dry_run=options["dry_run"],
+                valid_only=options["valid_only"],
+                on_row=on_row,
+                chunk_size=max(1, options["chunk_size"]),
+            )
+        except InventoryFileError as err:
+            raise CommandError(str(err)) from err
+
+        if options["json"]:
+            self.stdout.write(
+                json.dumps({"summary": summary.as_json()}, ensure_ascii=False)
+            )
+        else:
+            self._text_summary(summary)
+        if summary.invalid and not summary.written and not summary.dry_run:
+            raise CommandError(
+                f"{summary.invalid} invalid row(s): nothing was written. Correct "
+                "them, or give --valid-only to write the valid rows."
+            )
+
+    def _json_row(self, row):
+        self.stdout.write(json.dumps(row.as_json(), ensure_ascii=False))
+
+    def _text_row(self, row):
+        show = row.errors or row.warnings or self.verbosity >= 2
+        if not show:
+            return
+        label = f"line {row.line}" + (f" ({row.identifier})" if row.identifier else "")
+        self.stdout.write(f"{label}: {row.action}")
+        for error in row.errors:
+            column = f"{error['column']}: " if error["column"] else ""
+            self.stdout.write(f"  error: {column}{error['message']}")
+        for warning in row.warnings:
+            self.stdout.write(f"  warning: {warning}")
+
+    def _text_summary(self, summary):
+        if summary.dry_run:
+            outcome = "dry run, nothing written"
+        elif summary.written:
+            outcome = "written"
+        else:
+            outcome = "nothing written"
+        self.stdout.write(
+            f"{summary.source} ({summary.encoding}): {summary.rows} rows, "
+            f"{summary.created} new, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.invalid} invalid; {outcome}"
+        )

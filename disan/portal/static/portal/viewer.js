@@ -39,6 +39,30 @@
     crossOriginPolicy: false
   });
 
+  // Tile progress of the page shown, for tests and for anyone debugging a
+  // slow image server: tiles loaded and failed since the page opened, and
+  // whether every tile the view needs has arrived.
+  var tiles = window.__disanTiles = {page: current, loaded: 0, failed: 0,
+                                     fullyLoaded: false};
+
+  viewer.addHandler("open", function () {
+    tiles.page = current;
+    tiles.loaded = 0;
+    tiles.failed = 0;
+    tiles.fullyLoaded = false;
+  });
+  viewer.addHandler("tile-loaded", function () {
+    tiles.loaded += 1;
+  });
+  viewer.addHandler("tile-load-failed", function () {
+    tiles.failed += 1;
+  });
+  viewer.world.addHandler("add-item", function (event) {
+    event.item.addHandler("fully-loaded-change", function (change) {
+      tiles.fullyLoaded = change.fullyLoaded;
+    });
+  });
+
   function pageUrl(index) {
     var params = new URLSearchParams(window.location.search);
     params.set("page", String(index + 1));

@@ -7,6 +7,7 @@ packages=(
   python3-venv python3-dev build-essential pkg-config
   libvips42 libvips-dev libvips-tools
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
+  chromium
 )
 
 missing=()

@@ -49,6 +49,10 @@ DISAN_HOME = Path(_env("DISAN_HOME", "disan-data")).resolve()
 # DISAN_HOME (no server needed). Use amqp://... or redis://... to scale out.
 DISAN_BROKER_URL = _env("DISAN_BROKER_URL", "")
 
+# str: name of the queue Disan's jobs go through. Default "disan". Give each
+# installation sharing one RabbitMQ or Redis server its own name.
+DISAN_TASK_QUEUE = _env("DISAN_TASK_QUEUE", "disan")
+
 # str: database URL. Default: SQLite file DISAN_HOME/disan.sqlite3. A
 # postgresql://user@host/name URL switches to PostgreSQL.
 DISAN_DATABASE_URL = _env("DISAN_DATABASE_URL", "")
@@ -342,6 +346,7 @@ def _broker():
 
 
 CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = _broker()
+CELERY_TASK_DEFAULT_QUEUE = DISAN_TASK_QUEUE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True

@@ -12,6 +12,7 @@ def disan_home(tmp_path, settings):
     settings.DISAN_DERIVATIVES_ROOT = home / "derivatives"
     settings.DISAN_TRANSFERS_ROOT = home / "transfers"
     settings.DISAN_SEARCH_INDEX = home / "search" / "index.sqlite3"
+    settings.MEDIA_ROOT = home / "media"
     for path in (
         home,
         settings.DISAN_DERIVATIVES_ROOT,

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from disan.catalog.models import AccessLevel
+from disan.catalog.models import AccessLevel, HoldingUnit
 from tests.portal.factories import make_document, make_unit
 
 
@@ -19,12 +19,15 @@ def documents(db):
     make_document(
         "HN-0003", "Mật chỉ triều Nguyễn", unit=unit, access=AccessLevel.SECRET
     )
+    return unit
 
 
 def _staff(username, *codenames):
+    """A staff member of the Hà Nội museum, the unit holding every document."""
     user = User.objects.create_user(
         username, password="mật-khẩu-dài-123", is_staff=True
     )
+    HoldingUnit.objects.get(code="bao-tang").members.add(user)
     for codename in ("view_heritagedocument", *codenames):
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return user

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             f"--loglevel={options['loglevel']}",
             f"--concurrency={concurrency}",
             "--pool=prefork",
+            f"--queues={settings.DISAN_TASK_QUEUE}",
             f"--hostname=disan-{os.getpid()}@{socket.gethostname()}",
             "--without-gossip",
             "--without-mingle",

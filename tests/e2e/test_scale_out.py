@@ -1,4 +1,4 @@
-"""Scaled out: the same ingest with RabbitMQ or Redis as broker, PostgreSQL as database."""
+"""Scaled out: the same ingest over RabbitMQ or Redis, and on PostgreSQL."""
 
 import json
 import shutil

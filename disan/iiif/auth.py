@@ -11,6 +11,11 @@ tokens already handed out before they expire (DISAN_IIIF_TOKEN_SECONDS).
 Such a token still only answers the probe; tiles, info.json and manifests
 follow the session, which logout ends. A password change revokes tokens at
 once. Revisit if the probe ever returns more than an access status.
+
+Limitation: the session cookie is SameSite=Lax (Django's default), so a
+viewer on another site gets the login window and the token, but its tile
+requests carry no cookie and are refused; serving restricted images to
+other sites needs SESSION_COOKIE_SAMESITE="None" with HTTPS.
 """
 
 import logging

@@ -11,7 +11,6 @@ archive, or one whose parts would inflate past a limit (a zip bomb).
 
 import csv
 import datetime
-import io
 import logging
 import zipfile
 from pathlib import Path
@@ -147,11 +146,7 @@ class CsvInventory:
             ) from err
 
     def _lines(self, handle):
-        if self.encoding == "utf-8":
-            wrapper = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-            for line in wrapper:
-                yield nfc(line)
-            return
+        # Line by line, so a bad byte is reported on its own line.
         for raw in handle:
             yield decode(raw, self.encoding)
 

@@ -234,12 +234,25 @@ def viewable_page(user, image_id):
     return page
 
 
+def fresh_page(image_id):
+    """Return the cached row of page ``image_id`` if still fresh, else ``None``.
+
+    Never queries the database; the caller decides access itself.
+    """
+    entry = _pages.get(image_id)
+    if entry is not None and time.monotonic() - entry[0] < (
+        settings.DISAN_IIIF_LOOKUP_SECONDS
+    ):
+        return entry[1]
+    return None
+
+
 def _cached_page(image_id):
     ttl = settings.DISAN_IIIF_LOOKUP_SECONDS
     now = time.monotonic()
-    entry = _pages.get(image_id)
-    if entry is not None and now - entry[0] < ttl:
-        return entry[1]
+    page = fresh_page(image_id)
+    if page is not None:
+        return page
     page = find_page(image_id)
     if ttl > 0:
         if len(_pages) >= _MAX_PAGES:

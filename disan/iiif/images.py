@@ -21,6 +21,10 @@ from disan.iiif.exceptions import PyramidMissing
 
 logger = logging.getLogger(__name__)
 
+# Every request opens its own source and cuts its own region, so libvips's
+# cache of recent operations is never hit; it would only hold memory.
+pyvips.cache_set_max(0)
+
 MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 # A level is used when it lacks at most this many pixels of the output size:

@@ -168,16 +168,21 @@ def image(request, image_id, region, size, rotation, quality_format):
 
     headers = {
         "ETag": etag,
-        "Link": (
-            f"<{_base_url(request)}{reverse('iiif:image-base', args=[image_id])}/"
-            f'{canonical}>;rel="canonical", <{PROFILE_URI}>;rel="profile"'
-        ),
+        "Link": image_link(_base_url(request), image_id, canonical),
     }
     if etag in _if_none_match(request):
         response = HttpResponseNotModified(headers=headers)
     else:
         response = _rendering(request, image_request, page, path, key, headers)
     return _cache_control(response, page.document)
+
+
+def image_link(base_url, image_id, canonical):
+    """Return the Link header of a rendering: its canonical URI and profile."""
+    base = reverse("iiif:image-base", args=[image_id])
+    return (
+        f'<{base_url}{base}/{canonical}>;rel="canonical", <{PROFILE_URI}>;rel="profile"'
+    )
 
 
 def _rendering(request, image_request, page, path, key, headers):
@@ -192,7 +197,10 @@ def _rendering(request, image_request, page, path, key, headers):
                 cached.read(), content_type=content_type, headers=headers
             )
     if cached is not None:
-        return FileResponse(cached, content_type=content_type, headers=headers)
+        response = FileResponse(cached, content_type=content_type, headers=headers)
+        # The cache file's name is no name for the image.
+        del response["Content-Disposition"]
+        return response
     body = images.render(image_request, page, path)
     tiles.store(key, image_request.format, body)
     return HttpResponse(body, content_type=content_type, headers=headers)

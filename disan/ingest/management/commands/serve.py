@@ -33,12 +33,18 @@ class Command(BaseCommand):
         ensure_ready()
         worker = None if options["no_worker"] else start_local_worker()
         env = dict(os.environ, DISAN_HOME=str(settings.DISAN_HOME))
+        # glibc gives each thread that mallocs its own arena; with pyvips
+        # decoding in several threads a worker grows past a gigabyte that
+        # way. Tiles are small: one libvips thread per request is enough, and
+        # the requests themselves keep the cores busy.
+        env.setdefault("MALLOC_ARENA_MAX", "2")
+        env.setdefault("VIPS_CONCURRENCY", "1")
         server = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "disan.wsgi:application",
+                "disan.iiif.fastpath:serve_application()",
                 "--bind",
                 f"{options['host']}:{options['port']}",
                 "--workers",

@@ -1,0 +1,208 @@
+"""The WSGI fast path: same answers as Django for cached anonymous images."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+import pyvips
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import Client
+
+from disan.catalog.models import AccessLevel, HeritageDocument
+from disan.derivatives.images import make_pyramid
+from disan.iiif.cache import fresh_page
+from disan.iiif.fastpath import CachedImageApplication
+
+from .conftest import SHARED
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TILE = "0,0,256,256/256,/0/default.jpg"
+# Added by LocaleMiddleware and the session middleware for every Django
+# answer; an image does not depend on either.
+DJANGO_ONLY = {"Vary", "Content-Language"}
+
+
+class Recorder:
+    """A Django application that records whether it was called."""
+
+    def __init__(self):
+        self.django = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.django(environ, start_response)
+
+
+def call(app, path, **extra):
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SCRIPT_NAME": "",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        **extra,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = status
+        answer["headers"] = dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def page(make_document, make_page):
+    return make_page(make_document(title="Lĩnh Nam chích quái"))
+
+
+@pytest.fixture
+def app():
+    return CachedImageApplication(Recorder())
+
+
+def url(page, params=TILE):
+    return f"/iiif/3/images/{page.id}/{params}"
+
+
+def test_a_cached_tile_is_answered_without_django_and_alike(app, page):
+    first = call(app, url(page))
+    assert app.application.calls == 1
+    second = call(app, url(page))
+    assert app.application.calls == 1
+
+    assert first[0] == second[0] == "200 OK"
+    assert second[2] == first[2]
+    django_headers = {k: v for k, v in first[1].items() if k not in DJANGO_ONLY}
+    assert second[1] == django_headers
+    assert second[1]["Content-Length"] == str(len(first[2]))
+
+
+def test_304_is_answered_without_django_and_alike(app, page):
+    status, headers, _ = call(app, url(page))
+    call(app, url(page))
+    calls = app.application.calls
+    fast = call(app, url(page), HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert app.application.calls == calls
+    assert fast[0] == "304 Not Modified"
+    assert fast[2] == b""
+
+    # The same conditional request through Django alone.
+    slow = Client().get(url(page), HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert slow.status_code == 304
+    # Django's 304 also says Content-Length: 0, a length the fast path does
+    # not claim for a representation it does not send.
+    expected = {
+        k: v
+        for k, v in slow.headers.items()
+        if k not in DJANGO_ONLY | {"Content-Length"}
+    }
+    assert fast[1] == expected
+
+
+def test_the_policy_is_asked_even_when_the_row_is_cached(app, page):
+    call(app, url(page))
+    call(app, url(page))
+    fresh_page(str(page.id)).document.access_level = AccessLevel.SECRET
+    calls = app.application.calls
+    status, _, body = call(app, url(page))
+    # Refused by the fast path, then answered by Django from the same row.
+    assert app.application.calls == calls + 1
+    assert status.startswith("401")
+    assert body == (
+        b"This document is not public: log in with an account allowed to see it."
+    )
+
+
+def test_a_document_saved_as_secret_is_refused(app, page):
+    call(app, url(page))
+    call(app, url(page))
+    document = HeritageDocument.objects.get(id=page.document_id)
+    document.access_level = AccessLevel.CONDITIONAL
+    document.save()
+    status, _, _ = call(app, url(page))
+    assert status.startswith("401")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"HTTP_COOKIE": "sessionid=abc"},
+        {"REQUEST_METHOD": "HEAD"},
+        {"HTTP_HOST": "evil.example"},
+    ],
+)
+def test_sessions_head_and_unknown_hosts_go_to_django(app, page, extra):
+    call(app, url(page))
+    calls = app.application.calls
+    call(app, url(page), **extra)
+    assert app.application.calls == calls + 1
+
+
+def test_uncached_renderings_and_bad_requests_go_to_django(app, page):
+    call(app, url(page))
+    for params in ("full/max/0/default.jpg", "full/max/0/default.tif"):
+        calls = app.application.calls
+        call(app, url(page, params))
+        assert app.application.calls == calls + 1
+
+
+def test_a_rewritten_pyramid_is_not_answered_from_the_old_rendering(
+    app, page, settings
+):
+    settings.DISAN_IIIF_LOOKUP_SECONDS = 0
+    first = call(app, url(page))
+    pyramid = Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path
+    stat = pyramid.stat()
+    os.utime(pyramid, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    second = call(app, url(page))
+    assert app.application.calls == 2
+    assert second[1]["ETag"] != first[1]["ETag"]
+
+
+@pytest.fixture
+def scan_page(make_document, make_page, settings):
+    """A page of the real Hán scan with the pyramid the derivatives app makes."""
+    scan = pyvips.Image.new_from_file(
+        str(SHARED / "samples" / "dai-nam-nhat-thong-chi" / "page_002.jpg")
+    )
+    page = make_page(make_document(), width=2000, height=1773, image=scan)
+    make_pyramid(scan, Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path)
+    return page
+
+
+def test_an_uncached_stored_tile_is_copied_without_django_and_kept(app, scan_page):
+    call(app, url(scan_page, "full/64,/0/default.jpg"))
+    assert app.application.calls == 1
+
+    status, headers, body = call(
+        app, url(scan_page, "512,256,256,256/256,/0/default.jpg")
+    )
+
+    assert app.application.calls == 1
+    assert status == "200 OK"
+    assert headers["Content-Length"] == str(len(body))
+    assert pyvips.Image.new_from_buffer(body, "").width == 256
+    again = Client().get(url(scan_page, "512,256,256,256/max/0/default.jpg"))
+    assert again.streaming
+    assert b"".join(again.streaming_content) == body
+    assert again["ETag"] == headers["ETag"]
+
+
+def test_an_edge_tile_goes_to_django_to_be_rendered(app, scan_page):
+    call(app, url(scan_page, "full/64,/0/default.jpg"))
+    status, _, body = call(app, url(scan_page, "1792,1536,208,237/208,/0/default.jpg"))
+    assert app.application.calls == 2
+    assert status == "200 OK"
+    image = pyvips.Image.new_from_buffer(body, "")
+    assert (image.width, image.height) == (208, 237)

@@ -332,3 +332,23 @@ def test_file_over_the_byte_limit(tmp_path, settings):
         "(DISAN_MAX_FILE_BYTES). Split the document into several files or raise "
         "the limit."
     )
+
+
+def test_tiff_layout_pillow_cannot_decode_is_identified(tmp_path):
+    """16-bit grey with alpha: Pillow has no mode for it, libvips decodes it."""
+    path = tmp_path / "bản_thảo_xám.tif"
+    grey = pyvips.Image.black(9, 5, bands=2).cast("ushort")
+    grey.copy(interpretation="grey16").tiffsave(str(path), xres=11.811, yres=11.811)
+    report = identify_file(path)
+    assert report.pages == ((9, 5),)
+    assert report.colour == "grey"
+    assert report.bits_per_sample == 16
+    assert report.has_alpha is True
+    assert report.dpi == 300.0  # 11.811 pixels per mm, stored in centimetres
+
+
+def test_pillows_own_pixel_limit_is_left_as_it_was():
+    before = Image.MAX_IMAGE_PIXELS
+    rejection(HOSTILE / "decompression_bomb.gif")
+    identify_file(HOSTILE / "hopper_orientation_6.jpg")
+    assert Image.MAX_IMAGE_PIXELS == before

@@ -188,6 +188,7 @@ class ParsedDate:
 # --- The reign-era table ------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def syllable_key(word):
     """Return ``word`` casefolded with its tone mark moved to the end.
 
@@ -199,6 +200,7 @@ def syllable_key(word):
     return unicodedata.normalize("NFC", base) + tones
 
 
+@lru_cache(maxsize=4096)
 def folded_key(word):
     """Return ``word`` without any diacritic, ``đ`` read as ``d``."""
     decomposed = unicodedata.normalize("NFD", nfc(word).casefold().replace("đ", "d"))
@@ -277,6 +279,7 @@ def find_eras(name):
     )
 
 
+@lru_cache(maxsize=1024)
 def _dynasty_codes(name):
     """Return the codes of dynasties a qualifier such as "nhà Lê" names."""
     wanted = tuple(map(syllable_key, _words(name)))
@@ -289,7 +292,7 @@ def _dynasty_codes(name):
                 codes.add(dynasty.code)
         if dynasty.han == name.strip():
             codes.add(dynasty.code)
-    return codes
+    return frozenset(codes)
 
 
 def choose_era(candidates, dynasty=None, warnings=None):

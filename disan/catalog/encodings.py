@@ -362,11 +362,13 @@ def fix_mojibake(text):
     if not isinstance(text, str) or text.isascii():
         return text
     text = nfc(text)
-    bad, good = _judge(text)
-    if bad == 0:
-        return text
+    # Only text a Windows-1252 reader could have produced can be mojibake;
+    # most Vietnamese has a letter outside it and returns here at once.
     raw = _windows_1252_bytes(text)
     if raw is None:
+        return text
+    bad, good = _judge(text)
+    if bad == 0:
         return text
 
     best, best_score = text, (bad, -good)

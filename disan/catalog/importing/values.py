@@ -7,14 +7,19 @@ how to write it. Lookups of related records go through a
 units makes ten queries.
 """
 
+import dataclasses
 import datetime
+import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils import translation
 
 from disan.catalog.dates import DateError, parse_date
 from disan.catalog.vocabularies import LANGUAGES
+
+# Control characters other than tab and newline (C0, DEL and C1).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class CellError(ValueError):
@@ -42,9 +47,7 @@ def text(limit):
     def read(value, lookups):
         if len(value) > limit:
             raise CellError(f"{len(value)} characters, over the limit of {limit}")
-        if any(
-            unicodedata.category(char) == "Cc" and char not in "\n\t" for char in value
-        ):
+        if _CONTROL.search(value):
             raise CellError("contains control characters; retype the text")
         return value
 
@@ -81,11 +84,22 @@ def day(value, lookups):
 
 def written_date(value, lookups):
     """Read a date as written; return it with its EDTF form and year span."""
+    parsed = _parse_date(value)
+    if isinstance(parsed, str):
+        raise CellError(parsed)
+    return dataclasses.replace(parsed, warnings=list(parsed.warnings))
+
+
+@lru_cache(maxsize=8192)
+def _parse_date(value):
+    """Return :func:`parse_date` of ``value``, or its error message.
+
+    Inventories repeat the same dates many times; each is read once.
+    """
     try:
-        parsed = parse_date(value)
+        return parse_date(value)
     except DateError as err:
-        raise CellError(str(err)) from err
-    return parsed
+        return str(err)
 
 
 # --- Controlled vocabularies --------------------------------------------------

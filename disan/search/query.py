@@ -82,7 +82,10 @@ def parse(query):
     # quote opens a phrase running to the end of the query.
     for number, part in enumerate(text.split('"')):
         if number % 2:
-            tokens = tuple(vietnamese.TOKEN_PATTERN.findall(part))
+            tokens = tuple(
+                vietnamese.normalize_token(token)
+                for token in vietnamese.TOKEN_PATTERN.findall(part)
+            )
             if tokens:
                 terms.append(Term(tokens))
         else:
@@ -96,7 +99,7 @@ def _free_terms(part):
     run = []
     run_end = None
     for match in vietnamese.TOKEN_PATTERN.finditer(part):
-        token = match.group(0)
+        token = vietnamese.normalize_token(match.group(0))
         if vietnamese.is_cjk(token) and run and match.start() == run_end:
             run.append(token)
         else:

@@ -4,12 +4,12 @@ SQLite FTS5 backend's index file."""
 import pytest
 
 from disan.search.backends.base import MAX_LIMIT
+from disan.search.backends.sqlite_fts import SQLiteFTSBackend
 from disan.search.exceptions import (
     InvalidDocumentError,
     InvalidQueryError,
     SearchIndexError,
 )
-from disan.search.backends.sqlite_fts import SQLiteFTSBackend
 from tests.search.conftest import ids, make_document
 
 PUBLIC = ["public"]

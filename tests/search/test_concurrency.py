@@ -4,18 +4,19 @@ import multiprocessing
 import os
 import uuid
 
+import pytest
+
 from disan.search.backends.base import IndexDocument
-from disan.search.backends.sqlite_fts import SQLiteFTSBackend
-from tests.search.conftest import make_document
+from tests.search.conftest import BACKENDS, make_document
 
 WRITES = 60
 READS = 150
 
 
-def _write(path, number, queue):
+def _write(name, path, number, queue):
     """Index WRITES documents one transaction each, updating every third."""
     errors = []
-    backend = SQLiteFTSBackend(path)
+    backend = BACKENDS[name](path)
     try:
         for index in range(WRITES):
             doc = IndexDocument(
@@ -35,9 +36,9 @@ def _write(path, number, queue):
     queue.put(errors)
 
 
-def _read(path, queue):
+def _read(name, path, queue):
     errors = []
-    backend = SQLiteFTSBackend(path)
+    backend = BACKENDS[name](path)
     try:
         for index in range(READS):
             query = ["đông ngạc", "duong thuy", "", "sắc phong"][index % 4]
@@ -49,14 +50,19 @@ def _read(path, queue):
     queue.put(errors)
 
 
-def test_concurrent_writers_and_readers_do_not_fail(tmp_path):
-    """Two writers and two readers start together on a file that does not
-    exist yet; none of them sees 'database is locked' or any other error."""
+@pytest.mark.parametrize("name", sorted(BACKENDS))
+def test_concurrent_writers_and_readers_do_not_fail(tmp_path, name):
+    """Two writers and two readers start together on an index that does not
+    exist yet; none of them sees a lock error or any other error."""
     path = tmp_path / "chỉ mục" / "index.sqlite3"
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    processes = [context.Process(target=_write, args=(path, n, queue)) for n in (1, 2)]
-    processes += [context.Process(target=_read, args=(path, queue)) for _ in range(2)]
+    processes = [
+        context.Process(target=_write, args=(name, path, n, queue)) for n in (1, 2)
+    ]
+    processes += [
+        context.Process(target=_read, args=(name, path, queue)) for _ in range(2)
+    ]
     for process in processes:
         process.start()
     reports = [queue.get(timeout=120) for _ in processes]
@@ -65,7 +71,7 @@ def test_concurrent_writers_and_readers_do_not_fail(tmp_path):
 
     assert reports == [[], [], [], []]
     assert [process.exitcode for process in processes] == [0, 0, 0, 0]
-    backend = SQLiteFTSBackend(path)
+    backend = BACKENDS[name](path)
     assert backend.count() == 2 * WRITES
     assert backend.search("đình", access_levels=["public"]).total == 2 * (WRITES // 3)
 

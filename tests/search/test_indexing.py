@@ -115,7 +115,7 @@ def test_documents_not_online_are_kept_out_of_the_index():
 def test_reindex_command_rebuilds_from_online_documents(settings):
     online = [make_heritage_document(f"HN-1{n}", f"Sắc phong số {n}") for n in range(3)]
     make_heritage_document("HN-900", "Đang xử lý", status=DocumentStatus.PROCESSING)
-    stale = SQLiteFTSBackend(get_backend().path)
+    stale = type(get_backend())(get_backend().path)
     stale.index(make_document(title="Đã bị xoá khỏi danh mục"))
 
     output = io.StringIO()
@@ -129,6 +129,7 @@ def test_reindex_command_rebuilds_from_online_documents(settings):
 
 
 def test_get_backend_reads_settings_when_called_and_caches_per_path(settings, tmp_path):
+    settings.DISAN_SEARCH_BACKEND = "disan.search.backends.sqlite_fts.SQLiteFTSBackend"
     first = get_backend()
     assert isinstance(first, SQLiteFTSBackend)
     assert get_backend() is first

@@ -62,3 +62,18 @@ def test_empty_and_unsearchable_queries_have_no_terms():
 def test_long_query_is_cut_between_words():
     assert parse("hà " * 5000).terms == (Term(("hà",)),)
     assert parse("ab " * 333 + "xyz").terms == (Term(("ab",)),)
+
+
+def test_a_star_after_a_word_of_two_or_more_characters_makes_a_prefix():
+    assert parse("Nguy* Trãi").terms == (
+        Term(("nguy",), prefix=True),
+        Term(("trãi",)),
+    )
+    assert parse("n* Đ*").terms == (Term(("n",)), Term(("đ",)))
+    assert parse('"Nguy* Trãi"').terms == (Term(("nguy", "trãi")),)
+    assert parse("nguy *").terms == (Term(("nguy",)),)
+    assert parse("大南*").terms == (Term(("大", "南")),)
+
+
+def test_a_word_against_a_han_character_is_still_normalized():
+    assert parse("hòa大").terms == (Term(("hoà",)), Term(("大",)))

@@ -74,9 +74,11 @@ DISAN_SEARCH_INDEX = Path(
     _env("DISAN_SEARCH_INDEX", str(DISAN_HOME / "search" / "index.sqlite3"))
 )
 
-# str: dotted path of the search backend class.
+# str: dotted path of the search backend class. Default Tantivy, whose index
+# is the folder DISAN_SEARCH_INDEX with the suffix .tantivy; SQLite FTS5
+# (disan.search.backends.sqlite_fts.SQLiteFTSBackend) uses the file itself.
 DISAN_SEARCH_BACKEND = _env(
-    "DISAN_SEARCH_BACKEND", "disan.search.backends.sqlite_fts.SQLiteFTSBackend"
+    "DISAN_SEARCH_BACKEND", "disan.search.backends.tantivy_index.TantivyBackend"
 )
 
 # str: dotted path of the OCR engine class.

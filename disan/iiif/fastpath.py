@@ -4,8 +4,8 @@ A tile already on disk costs a few hundred microseconds to find; the full
 Django request cycle around it (middleware, URL resolution, sessions) costs
 several times that. This WSGI wrapper takes only requests it can answer
 completely: a GET of an image URI, with no session cookie, for a page whose
-row is fresh in :mod:`disan.iiif.cache`, whose rendering is cached or is a
-stored JPEG tile of the pyramid (copied, then cached). For
+row is fresh in :mod:`disan.iiif.cache`: from the tile cache, or rendered
+and kept there. For
 those it still asks :func:`disan.iiif.lookups.check_access` (and so
 :mod:`disan.access.policy`) every time, then sends the file with the
 server's ``wsgi.file_wrapper``. Everything else, errors included, goes to
@@ -119,13 +119,11 @@ class CachedImageApplication:
             headers.append(("Content-Length", str(size)))
             return "200 OK", headers, handle
 
-        # Not cached: a stored JPEG tile is copied, not rendered, so it is
-        # cheap enough to answer here too; anything to render goes to Django.
+        # Not cached: rendered here too. A failure goes to Django, which
+        # renders again and answers the error as the view does.
         try:
-            body = images.stored_tile(path, request, page)
-        except (OSError, images.TiffLayoutError):
-            return None
-        if body is None:
+            body = images.render(request, page, path)
+        except PyramidMissing:
             return None
         tiles.store(key, request.format, body)
         headers.append(("Content-Length", str(len(body))))

@@ -12,7 +12,7 @@ from django.test import Client
 from disan.catalog.models import AccessLevel, HeritageDocument
 from disan.derivatives.images import make_pyramid
 from disan.iiif.cache import fresh_page
-from disan.iiif.fastpath import CachedImageApplication
+from disan.iiif.fastpath import CachedImageApplication, serve_application
 
 from .conftest import SHARED
 
@@ -209,3 +209,9 @@ def test_an_edge_tile_is_rendered_without_django(app, scan_page):
     assert status == "200 OK"
     image = pyvips.Image.new_from_buffer(body, "")
     assert (image.width, image.height) == (208, 237)
+
+
+def test_serve_application_wraps_django():
+    application = serve_application()
+    assert isinstance(application, CachedImageApplication)
+    assert isinstance(application.application, WSGIHandler)

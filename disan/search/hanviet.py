@@ -43,11 +43,14 @@ def reading_tokens(tokens):
     # (the common one for nearly all: 174 of 8,307 characters have more).
     """
     table = readings()
+    found_all = list(map(table.get, tokens))
+    if not any(found_all):
+        # Most documents have no Hán character: decided at C speed.
+        return []
     words = []
     others = []
     previous = False
-    for token in tokens:
-        found = table.get(token) if len(token) == 1 else None
+    for found in found_all:
         if not found:
             previous = False
             continue

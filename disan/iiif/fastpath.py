@@ -169,6 +169,11 @@ def wrap(application):
 def serve_application():
     """Return Disan's WSGI application behind the fast path (for gunicorn)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disan.settings")
+    from django.urls import get_resolver
+
     from disan.wsgi import application  # sets Django up
 
+    # Load the URL configuration, and with it every view module, now rather
+    # than in the first request, which would stall all the others waiting.
+    get_resolver().url_patterns  # noqa: B018
     return wrap(application)

@@ -163,8 +163,11 @@ DISAN_IIIF_CACHE_BYTES = _env_int("DISAN_IIIF_CACHE_BYTES", 1024**3)
 
 # int: seconds a web process may reuse a page's access level and pyramid
 # file identity before reading them again; saves in the same process take
-# effect at once. 0 reads them on every request. Default 2.
-DISAN_IIIF_LOOKUP_SECONDS = _env_int("DISAN_IIIF_LOOKUP_SECONDS", 2)
+# effect at once, but a change made in another process is seen only after
+# this delay. 0 (the default) reads them on every request, so a document
+# made restricted is never served again; raise it only where every
+# document is public.
+DISAN_IIIF_LOOKUP_SECONDS = _env_int("DISAN_IIIF_LOOKUP_SECONDS", 0)
 
 # --- Django -----------------------------------------------------------------
 

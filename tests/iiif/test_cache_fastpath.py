@@ -61,6 +61,12 @@ def call(app, path, **extra):
     return answer["status"], answer["headers"], body
 
 
+@pytest.fixture(autouse=True)
+def lookup_cache_on(settings):
+    """The fast path serves only pages whose lookup is cached (opt-in)."""
+    settings.DISAN_IIIF_LOOKUP_SECONDS = 2
+
+
 @pytest.fixture
 def page(make_document, make_page):
     return make_page(make_document(title="Lĩnh Nam chích quái"))

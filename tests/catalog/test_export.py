@@ -100,3 +100,16 @@ def test_export_to_an_unknown_kind_of_file_is_refused(tmp_path):
         CommandError, match="unknown kind of file; name it .csv or .xlsx"
     ):
         call_command("export-catalog", str(tmp_path / "out.ods"))
+
+
+def test_commands_and_bench_are_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for text in (
+        "`disan import FILE [--dry-run] [--valid-only] [--json]`",
+        "`disan import --template FILE`",
+        "`disan export-catalog FILE",
+        "bench/import.py",
+    ):
+        assert text in readme

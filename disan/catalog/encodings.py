@@ -11,6 +11,10 @@ turn into mojibake: "TiÕng ViÖt" (TCVN3) or "Tieáng Vieät" (VNI).
 :func:`fix_mojibake` repairs text already decoded the wrong way. Both
 return NFC. The guess rests on :func:`is_vietnamese_syllable`: the right
 decoding is the one whose words are Vietnamese syllables.
+
+# Limitation: text typed in a TCVN3 capitals font (.VnTimeH) uses the
+# lowercase bytes and so decodes to lowercase; only the font said it was
+# upper case, and a CSV file does not carry the font.
 """
 
 import codecs

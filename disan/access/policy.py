@@ -30,6 +30,16 @@ def can_view(user, document):
     return document.access_level in visible_levels(user)
 
 
+def may_know_of(user, document):
+    """Return whether a refused ``user`` may be told ``document`` exists.
+
+    A reader refused a conditional document is asked to log in (IIIF
+    Authorization Flow) or to request access; a secret document is, to
+    anyone who may not see it, exactly as if it did not exist.
+    """
+    return can_view(user, document) or document.access_level != AccessLevel.SECRET
+
+
 def visible_documents(user, queryset=None):
     """Filter ``queryset`` (default: all documents) to what ``user`` may see."""
     if queryset is None:

@@ -15,7 +15,7 @@ import uuid
 
 from django.http import Http404
 
-from disan.access.policy import can_view
+from disan.access.policy import can_view, may_know_of
 from disan.catalog.models import DocumentStatus, HeritageDocument, Page
 from disan.iiif.exceptions import AccessRefused, LoginRequired
 from disan.iiif.models import ImageAlias
@@ -40,6 +40,8 @@ def check_access(user, document, image_id=None):
         raise Http404(NOT_FOUND)
     if can_view(user, document):
         return
+    if not may_know_of(user, document):
+        raise Http404(NOT_FOUND)
     if user is None or not user.is_authenticated:
         raise LoginRequired(LOGIN_REQUIRED, image_id=image_id)
     raise AccessRefused(REFUSED, image_id=image_id)

@@ -69,9 +69,8 @@ def index_if_ready(job):
     return [released] if released else []
 
 
-def settle_batch(job):
-    """Mark the job's batch done (or failed) once none of its jobs is left."""
-    batch_id = job.transfer.batch_id
+def settle_batch(batch_id):
+    """Mark the batch done (or failed) once none of its jobs is left."""
     jobs = Job.objects.filter(transfer__batch_id=batch_id)
     if jobs.exclude(status__in=Job.FINISHED).exists():
         return

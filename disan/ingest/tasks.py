@@ -54,7 +54,7 @@ def run(job_id):
     for next_job in ready:
         dispatch(next_job)
     if not ready:
-        pipeline.settle_batch(job)
+        pipeline.settle_batch(job.transfer.batch_id)
 
 
 @shared_task(name="disan.ingest.run_job", ignore_result=True)

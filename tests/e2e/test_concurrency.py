@@ -102,15 +102,6 @@ def test_sigkill_while_writing_a_version_leaves_whole_versions_then_v2(tmp_path)
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ingest bug: the second batch's store step finds the object unchanged "
-        "while the document is still processing, lays its pages out again "
-        "(disan/ingest/steps/store.py), and the deleted pages take the first "
-        "transfer's page jobs with them, so an index job waits forever"
-    ),
-)
 def test_two_workers_on_the_same_document_never_corrupt_it(tmp_path):
     home = tmp_path / "home"
     document = make_document(tmp_path / "lô" / "Đại Nam ba trang")

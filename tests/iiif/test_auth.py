@@ -17,15 +17,31 @@ LOGIN_TEXT = b"This document is not public: log in with an account allowed to se
 REFUSED_TEXT = b"Your account is not allowed to see this document."
 
 
-@pytest.fixture(params=[AccessLevel.CONDITIONAL, AccessLevel.SECRET])
-def restricted(request, make_document, make_page):
-    document = make_document(access_level=request.param, title="Hồ sơ mật về đê điều")
+def _restricted(level, make_document, make_page):
+    document = make_document(access_level=level, title="Hồ sơ mật về đê điều")
     page = make_page(document, ocr_text=SECRET_TEXT)
     page.ocr_lines = [
         {"text": SECRET_TEXT, "bbox": [10, 20, 300, 40], "words": []},
     ]
     page.save(update_fields=["ocr_lines"])
     return document, page
+
+
+@pytest.fixture
+def secret(make_document, make_page):
+    """A secret document: to anyone refused, it does not exist."""
+    return _restricted(AccessLevel.SECRET, make_document, make_page)
+
+
+@pytest.fixture(params=[AccessLevel.CONDITIONAL])
+def restricted(request, make_document, make_page):
+    """A conditional document: refused readers are shown the login flow."""
+    return _restricted(request.param, make_document, make_page)
+
+
+@pytest.fixture(params=[AccessLevel.CONDITIONAL, AccessLevel.SECRET])
+def any_restricted(request, make_document, make_page):
+    return _restricted(request.param, make_document, make_page)
 
 
 @pytest.fixture
@@ -79,8 +95,19 @@ def test_reader_without_permission_gets_403_on_every_path(client, restricted, ou
             assert response.content == REFUSED_TEXT, url
 
 
-def test_permitted_reader_gets_every_path(client, restricted, secret_reader):
-    document, page = restricted
+def test_secret_documents_are_not_found_by_anyone_refused(client, secret, outsider):
+    document, page = secret
+    for user in (None, outsider):
+        if user is not None:
+            client.force_login(user)
+        for url in [*content_urls(document, page), f"/iiif/3/images/{page.id}/probe"]:
+            response = client.get(url)
+            assert response.status_code == 404, (user, url)
+            assert_nothing_leaks(response, document, page)
+
+
+def test_permitted_reader_gets_every_path(client, any_restricted, secret_reader):
+    document, page = any_restricted
     client.force_login(secret_reader)
     statuses = [client.get(url).status_code for url in content_urls(document, page)]
     assert statuses == [303, 200, 200, 200, 200, 200, 200, 200]

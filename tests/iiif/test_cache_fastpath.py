@@ -119,7 +119,7 @@ def test_304_is_answered_without_django_and_alike(app, page):
 def test_the_policy_is_asked_even_when_the_row_is_cached(app, page):
     call(app, url(page))
     call(app, url(page))
-    fresh_page(str(page.id)).document.access_level = AccessLevel.SECRET
+    fresh_page(str(page.id)).document.access_level = AccessLevel.CONDITIONAL
     calls = app.application.calls
     status, _, body = call(app, url(page))
     # Refused by the fast path, then answered by Django from the same row.

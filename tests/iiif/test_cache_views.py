@@ -103,12 +103,12 @@ def test_public_tiles_are_public_restricted_tiles_private(
         assert "Cookie" in response["Vary"]
 
 
-def test_a_cached_tile_of_a_document_made_secret_is_refused(client, page):
+def test_a_cached_tile_of_a_document_made_restricted_is_refused(client, page):
     assert client.get(url(page)).status_code == 200
     assert len(cached_renderings()) == 1
 
     document = page.document
-    document.access_level = AccessLevel.SECRET
+    document.access_level = AccessLevel.CONDITIONAL
     document.save()
 
     response = client.get(url(page))
@@ -132,7 +132,7 @@ def test_access_is_read_again_when_row_reuse_is_off(client, page, settings):
 
 def test_access_is_decided_before_the_cache_is_read(client, page, monkeypatch):
     client.get(url(page))
-    page.document.access_level = AccessLevel.SECRET
+    page.document.access_level = AccessLevel.CONDITIONAL
     page.document.save()
     opened = []
     cache = tile_cache()

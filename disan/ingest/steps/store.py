@@ -11,7 +11,7 @@ from django.db import transaction
 from disan import __version__
 from disan.catalog.models import DocumentStatus, MasterFile, Page
 from disan.ingest import pipeline
-from disan.ingest.models import Job
+from disan.ingest.models import Job, Transfer
 from disan.preservation.events import record_event
 from disan.preservation.models import PreservationEvent
 from disan.preservation.replicas import replicate
@@ -61,7 +61,42 @@ def run(job):
         job.message = f"Unchanged: {object_id} is already at {result.version}."
         return _queue_missing_ocr(transfer, document)
 
+    # Another batch may be laying out this same version right now (the same
+    # folder queued twice): let it finish rather than pull its pages away.
+    others = _other_transfers_at_work(transfer, document)
+    if not result.changed and others.exists():
+        transfer.changed = False
+        transfer.save(update_fields=["changed"])
+        discard_staging(transfer)
+        job.message = (
+            f"Unchanged: {object_id} {result.version} is being processed by "
+            "another batch."
+        )
+        return []
+
+    # A new version supersedes what other batches were doing with the old one.
+    for other in others:
+        _supersede(other, transfer)
     return _lay_out_pages(transfer, document, accepted, object_id, result)
+
+
+def _other_transfers_at_work(transfer, document):
+    """Transfers of ``document``, other than this one, with jobs not finished."""
+    busy = Job.objects.exclude(status__in=Job.FINISHED).values("transfer_id")
+    return (
+        Transfer.objects.filter(document=document, pk__in=busy)
+        .exclude(pk=transfer.pk)
+        .select_related("batch")
+    )
+
+
+def _supersede(other, transfer):
+    Job.objects.filter(transfer=other).exclude(status__in=Job.FINISHED).update(
+        status=Job.Status.SKIPPED,
+        message=f"Superseded by batch {transfer.batch_id}, which stored a new version.",
+    )
+    pipeline.settle_batch(other.batch_id)
+    logger.warning("Transfer %s superseded by transfer %s", other.pk, transfer.pk)
 
 
 @transaction.atomic

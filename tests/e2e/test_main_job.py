@@ -25,6 +25,13 @@ PRINTED = SAMPLES / "printed-vietnamese" / "VietOCR_vietsample_2p_G4.tif"
 CJK = re.compile(r"[\u4e00-\u9fff\U00020000-\U0003134f]")
 
 
+# The worker's periodic fixity audit may add events at any time.
+EVENTS_BUT_AUDITS = (
+    "SELECT count(*) AS n FROM preservation_preservationevent "
+    "WHERE event_type != 'fixity check'"
+)
+
+
 def sha256(path):
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -134,7 +141,8 @@ def test_preservation_events_record_digests_formats_and_derivations(ingested):
         """
         SELECT e.event_type, count(*) AS n FROM preservation_preservationevent e
         JOIN catalog_heritagedocument d ON d.id = e.document_id
-        WHERE d.identifier = 'DNNTC-Q1' GROUP BY e.event_type ORDER BY e.event_type""",
+        WHERE d.identifier = 'DNNTC-Q1' AND e.event_type != 'fixity check'
+        GROUP BY e.event_type ORDER BY e.event_type""",
     )
     assert {row["event_type"]: row["n"] for row in counts} == {
         "derivation": 12,
@@ -230,9 +238,7 @@ def test_ingesting_the_same_batch_again_changes_nothing(ingested):
         "pages": query(
             home, "SELECT id, pyramid_path, ocr_text FROM catalog_page ORDER BY id"
         ),
-        "events": query(
-            home, "SELECT count(*) AS n FROM preservation_preservationevent"
-        ),
+        "events": query(home, EVENTS_BUT_AUDITS),
         "docs": query(
             home,
             "SELECT id, ocfl_version, updated FROM catalog_heritagedocument "
@@ -250,9 +256,7 @@ def test_ingesting_the_same_batch_again_changes_nothing(ingested):
         "pages": query(
             home, "SELECT id, pyramid_path, ocr_text FROM catalog_page ORDER BY id"
         ),
-        "events": query(
-            home, "SELECT count(*) AS n FROM preservation_preservationevent"
-        ),
+        "events": query(home, EVENTS_BUT_AUDITS),
         "docs": query(
             home,
             "SELECT id, ocfl_version, updated FROM catalog_heritagedocument "

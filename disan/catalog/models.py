@@ -469,6 +469,8 @@ class HeritageDocument(AuthorityLinks):
     )
     doc_type = models.CharField(_("type"), max_length=100, blank=True)
     date_written = models.CharField(_("date as written"), max_length=255, blank=True)
+    # The written date, normalized (Extended Date/Time Format, ISO 8601-2).
+    date_edtf = models.CharField(_("date (EDTF)"), max_length=255, blank=True)
     year_start = models.IntegerField(null=True, blank=True)
     year_end = models.IntegerField(null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)

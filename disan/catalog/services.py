@@ -6,6 +6,7 @@ import unicodedata
 from django.db import transaction
 from django.utils.text import slugify
 
+from disan.catalog.dates import DateError, parse_date
 from disan.catalog.models import HeritageDocument, HoldingUnit
 from disan.core.text import nfc
 
@@ -49,6 +50,21 @@ def holding_unit_named(name):
     return unit
 
 
+def _normalized_date(written):
+    """EDTF and year range of a written date; nothing when it cannot be read."""
+    try:
+        parsed = parse_date(written)
+    except DateError:
+        return {"date_edtf": ""}
+    if parsed is None:
+        return {"date_edtf": ""}
+    return {
+        "date_edtf": parsed.edtf,
+        "year_start": parsed.year_start,
+        "year_end": parsed.year_end,
+    }
+
+
 @transaction.atomic
 def upsert_document(metadata):
     """Create or update the document named by ``metadata["identifier"]``.
@@ -65,6 +81,7 @@ def upsert_document(metadata):
         for key, value in values.items()
     }
     values["holding_unit"] = holding_unit_named(metadata.get("holding_unit") or "")
+    values.update(_normalized_date(values.get("date_written") or ""))
 
     document = HeritageDocument.objects.filter(identifier=identifier).first()
     if document is None:

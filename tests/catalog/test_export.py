@@ -65,6 +65,7 @@ def test_export_then_import_changes_nothing(tmp_path, suffix):
         "Đại Nam nhất thống chí",
         unit,
         date_written="Tự Đức năm thứ 20",
+        date_edtf="1867",
         year_start=1867,
         year_end=1867,
         languages=["lzh", "nom"],

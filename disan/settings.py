@@ -86,6 +86,11 @@ DISAN_OCR_ENGINE = _env(
     "DISAN_OCR_ENGINE", "disan.ocr.engines.tesseract.TesseractEngine"
 )
 
+# str: access level of an ingested document whose metadata names none:
+# "public", "conditional" or "secret". Default "conditional", so nothing is
+# published by accident; say "public" in the batch's metadata to publish.
+DISAN_DEFAULT_ACCESS_LEVEL = _env("DISAN_DEFAULT_ACCESS_LEVEL", "conditional")
+
 # bool: run OCR during ingest. Default true.
 DISAN_OCR_ENABLED = _env_bool("DISAN_OCR_ENABLED", True)
 

@@ -17,6 +17,8 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from disan.catalog.dates import parse_year_range
 from disan.catalog.models import AccessLevel, HeritageStatus, ReadingDirection
 from disan.core.text import nfc
@@ -100,6 +102,11 @@ TEXT_LIMITS = {
 }
 
 
+def default_access_level():
+    """The access level of a document whose metadata names none."""
+    return settings.DISAN_DEFAULT_ACCESS_LEVEL
+
+
 @dataclass
 class DocumentMetadata:
     """Checked descriptive metadata of one document, all text in NFC."""
@@ -115,7 +122,9 @@ class DocumentMetadata:
     scripts: list = field(default_factory=list)
     holding_unit: str = ""
     heritage_status: str = HeritageStatus.INVENTORIED.value
-    access_level: str = AccessLevel.PUBLIC.value
+    # Without a word on access, a document is not published: see
+    # DISAN_DEFAULT_ACCESS_LEVEL.
+    access_level: str = field(default_factory=lambda: default_access_level())
     reading_direction: str = ReadingDirection.LEFT_TO_RIGHT.value
     description: str = ""
 

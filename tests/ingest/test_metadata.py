@@ -46,6 +46,7 @@ def test_repository_sample_csv_parses_and_normalizes():
         languages=["vi"],
         scripts=["Latn"],
         holding_unit="Đơn vị mẫu",
+        access_level="public",
         description=rows[1]["description"],
     )
 
@@ -53,7 +54,7 @@ def test_repository_sample_csv_parses_and_normalizes():
 def test_defaults_come_from_the_folder_name():
     metadata = normalize_metadata({"folder": "Sắc phong"}, source="Sắc phong")
     assert metadata == DocumentMetadata(identifier="Sắc phong", title="Sắc phong")
-    assert metadata.access_level == "public"
+    assert metadata.access_level == "conditional"
     assert metadata.heritage_status == "inventoried"
     assert metadata.reading_direction == "left-to-right"
 
@@ -230,3 +231,11 @@ def test_huge_json_is_refused(tmp_path):
     assert errors_of(read_metadata_json, path).errors == [
         ("file", "1048595 bytes, over the limit of 1048576; split it")
     ]
+
+
+def test_the_default_access_level_is_a_setting(settings):
+    settings.DISAN_DEFAULT_ACCESS_LEVEL = "public"
+
+    metadata = normalize_metadata({"folder": "Địa bạ"}, source="Địa bạ")
+
+    assert metadata.access_level == "public"

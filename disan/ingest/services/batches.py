@@ -41,9 +41,10 @@ def start_batch(path, *, ocr=True, dispatch=None):
         )
 
     jobs = []
+    identifiers = {}
     try:
         for number, folder in enumerate(plan.documents, start=1):
-            transfer = _stage(batch, number, folder)
+            transfer = _stage(batch, number, folder, identifiers)
             if transfer is not None:
                 jobs.append(pipeline.new_job(transfer, Job.Step.IDENTIFY))
     finally:
@@ -58,7 +59,7 @@ def start_batch(path, *, ocr=True, dispatch=None):
     return batch
 
 
-def _stage(batch, number, folder):
+def _stage(batch, number, folder, identifiers):
     try:
         metadata = normalize_metadata(folder.metadata, source=nfc(str(folder.path)))
     except MetadataError as err:
@@ -67,6 +68,19 @@ def _stage(batch, number, folder):
             path=nfc(str(folder.path)),
             code="metadata_invalid",
             reason=str(err),
+        )
+        return None
+
+    # Two folders of one batch would overwrite each other's document.
+    first = identifiers.setdefault(metadata.identifier, folder.name)
+    if first != folder.name:
+        Rejection.objects.create(
+            batch=batch,
+            path=nfc(str(folder.path)),
+            code="duplicate_identifier",
+            reason=f"{folder.name} has the identifier {metadata.identifier}, "
+            f"which the folder {first} of this batch already has; give each "
+            "document its own identifier in the metadata.",
         )
         return None
 

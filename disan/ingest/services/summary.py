@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.urls import reverse
 
+from disan.catalog.models import DocumentStatus
 from disan.ingest.models import Job
 
 
@@ -19,6 +20,7 @@ def summarize(batch, base_url=None):
         ]
         if document is None:
             continue
+        online = document.status == DocumentStatus.ONLINE
         ocr = [job for job in jobs if job.step == Job.Step.OCR]
         documents.append(
             {
@@ -31,8 +33,13 @@ def summarize(batch, base_url=None):
                 "bytes": document.byte_count,
                 "ocfl_object": document.ocfl_object_id,
                 "ocfl_version": document.ocfl_version,
-                "url": base_url + reverse("portal:document", args=[document.pk]),
-                "manifest": base_url + reverse("iiif:manifest", args=[document.pk]),
+                # Addresses only where there is something to see.
+                "url": base_url + reverse("portal:document", args=[document.pk])
+                if online
+                else None,
+                "manifest": base_url + reverse("iiif:manifest", args=[document.pk])
+                if online
+                else None,
                 "ocr": {
                     status: sum(1 for job in ocr if job.status == status)
                     for status in (
@@ -97,7 +104,8 @@ def format_text(summary):
             f"{doc['bytes']:,} bytes, OCR {doc['ocr']['done']} done"
             + (f", {doc['ocr']['skipped']} skipped" if doc["ocr"]["skipped"] else "")
         )
-        lines.append(f"      {doc['url']}")
+        if doc["url"]:
+            lines.append(f"      {doc['url']}")
         lines += [f"      note: {note}" for note in doc["notes"]]
     if summary["rejected"]:
         lines.append("Rejected files:")

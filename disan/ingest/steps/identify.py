@@ -4,6 +4,7 @@ import dataclasses
 import logging
 from pathlib import Path
 
+from disan.catalog.models import HeritageDocument
 from disan.catalog.services import upsert_document
 from disan.ingest import pipeline
 from disan.ingest.exceptions import RejectedFile
@@ -17,10 +18,6 @@ def run(job):
     """Identify the transfer's files; queue the store job if any was accepted."""
     transfer = job.transfer
 
-    # Describe first: the document is on record even if no file is usable.
-    document, _ = upsert_document(transfer.metadata)
-    transfer.document = document
-
     # Identify by content; a bad file is refused alone, never the batch.
     accepted = 0
     for entry in transfer.files:
@@ -33,6 +30,12 @@ def run(job):
             continue
         entry["report"] = _as_dict(report)
         accepted += 1
+
+    # A folder of refused files makes no record; one already on record is
+    # kept up to date with its metadata either way.
+    identifier = transfer.metadata["identifier"]
+    if accepted or HeritageDocument.objects.filter(identifier=identifier).exists():
+        transfer.document, _ = upsert_document(transfer.metadata)
     transfer.save(update_fields=["document", "files"])
 
     if not accepted:

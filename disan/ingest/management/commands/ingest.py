@@ -1,10 +1,12 @@
 """``disan ingest PATH``: ingest a batch and wait for it to finish."""
 
 import json
+import signal
 import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -44,6 +46,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not options["path"].strip():
+            raise CommandError(
+                "Give the folder of scans to ingest, e.g. disan ingest ./lô-1"
+            )
         path = Path(options["path"])
         if not path.exists():
             raise CommandError(
@@ -53,6 +59,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path} is not a folder: put the document's files in a folder."
             )
+        home = Path(settings.DISAN_HOME).resolve()
+        if (
+            path.resolve() == home
+            or home.is_relative_to(path.resolve())
+            or (path.resolve().is_relative_to(home))
+        ):
+            raise CommandError(
+                f"{path} holds or is inside Disan's data folder ({home}); "
+                "ingest a folder of scans kept elsewhere."
+            )
         ensure_ready()
 
         try:
@@ -60,14 +76,8 @@ class Command(BaseCommand):
         except DisanError as err:
             raise CommandError(str(err)) from err
 
-        worker = None
         if not options["no_wait"]:
-            worker = None if live_workers() else start_local_worker()
-            try:
-                self._wait(batch, worker, quiet=options["json"])
-            finally:
-                if worker is not None:
-                    stop_local_worker(worker)
+            self._wait_with_worker(batch, quiet=options["json"])
 
         batch.refresh_from_db()
         summary = summarize(batch)
@@ -78,7 +88,28 @@ class Command(BaseCommand):
         if summary["failures"]:
             sys.exit(1)
 
-    def _wait(self, batch, worker, *, quiet):
+    def _wait_with_worker(self, batch, *, quiet):
+        """Wait for the batch, with a worker of our own if none runs.
+
+        Stopped by Ctrl+C or SIGTERM, the command stops the worker it
+        started; the batch stays queued for the next worker.
+        """
+        self.worker = None if live_workers() else start_local_worker()
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            self._wait(batch, quiet=quiet)
+        except KeyboardInterrupt:
+            raise CommandError(
+                f"Stopped waiting. Batch {batch.pk} stays queued and goes on "
+                "when a worker runs (disan worker or disan serve).",
+                returncode=130,
+            ) from None
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            if self.worker is not None:
+                stop_local_worker(self.worker)
+
+    def _wait(self, batch, *, quiet):
         jobs = Job.objects.filter(transfer__batch=batch)
         restarts = 0
         with Progress(quiet=quiet) as progress:
@@ -88,18 +119,19 @@ class Command(BaseCommand):
                 progress.show(done, total, self._stage(jobs))
                 if done == total:
                     break
-                if (
-                    worker is not None
-                    and worker.poll() is not None
-                    and not live_workers()
-                ):
+                # The worker we rely on is gone (ours exited, or the one that
+                # ran when we started stopped): start one of our own.
+                ours_dead = self.worker is None or self.worker.poll() is not None
+                if ours_dead and not live_workers():
                     restarts += 1
                     if restarts > WORKER_RESTARTS:
                         raise CommandError(
                             "The local worker keeps stopping; see "
                             "DISAN_HOME/logs/worker.log for why."
                         )
-                    worker = start_local_worker()
+                    if self.worker is not None:
+                        stop_local_worker(self.worker)
+                    self.worker = start_local_worker()
                 time.sleep(POLL_SECONDS)
 
     @staticmethod
@@ -112,6 +144,10 @@ class Command(BaseCommand):
                 done = of_step.filter(status__in=Job.FINISHED).count()
                 parts.append(f"{step.value} {done}/{total}")
         return ", ".join(parts)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 class Progress:

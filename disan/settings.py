@@ -333,7 +333,12 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
-        "disan": {"handlers": ["console"], "level": _env("DISAN_LOG_LEVEL", "WARNING")},
+        # Not propagated: a worker's root logger would print each line twice.
+        "disan": {
+            "handlers": ["console"],
+            "level": _env("DISAN_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
         # The embedded file-system broker has no host; kombu warns of that
         # on every connection.
         "kombu.connection": {"level": "ERROR"},

@@ -201,7 +201,7 @@ def _csv_keys(header):
             errors.append(
                 (
                     nfc(column.strip()),
-                    "unknown column; see the accepted names in the ingest guide",
+                    "unknown column; see the accepted names in README.md (A batch)",
                 )
             )
         elif key in keys:
@@ -267,7 +267,7 @@ def read_metadata_json(path):
         canonical = canonical_key(key)
         if canonical is None:
             errors.append(
-                (nfc(key), "unknown key; see the accepted names in the ingest guide")
+                (nfc(key), "unknown key; see the accepted names in README.md (A batch)")
             )
         elif not _is_plain(value):
             errors.append((canonical, "must be text, a number or a list of text"))

@@ -146,8 +146,8 @@ def test_invalid_csv_plans_no_document(batch):
     [problem] = plan.problems
     assert problem.code == "metadata_invalid"
     assert problem.reason == (
-        "metadata.csv: tiltle: unknown column; see the accepted names in the "
-        "ingest guide. No document of this batch was ingested; correct "
+        "metadata.csv: tiltle: unknown column; see the accepted names in "
+        "README.md (A batch). No document of this batch was ingested; correct "
         "metadata.csv and ingest again."
     )
 

@@ -221,7 +221,7 @@ def test_json_errors(tmp_path):
     path.write_text('{"title": {"vi": "a"}, "tác giả": "b"}', encoding="utf-8")
     assert errors_of(read_metadata_json, path).errors == [
         ("title", "must be text, a number or a list of text"),
-        ("tác giả", "unknown key; see the accepted names in the ingest guide"),
+        ("tác giả", "unknown key; see the accepted names in README.md (A batch)"),
     ]
 
 

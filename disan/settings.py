@@ -357,6 +357,9 @@ def _broker():
         "data_folder_out": str(folder / "queue"),
         "control_folder": str(folder / "control"),
         "store_processed": False,
+        # Seconds between looks at the queue folder: each step of a document
+        # waits up to this long for the next, so keep it short.
+        "polling_interval": 0.1,
     }
 
 

@@ -79,11 +79,17 @@ def start_local_worker(log_path=None):
     return process
 
 
-def stop_local_worker(process, timeout=60):
-    """Ask a worker we started to finish its current jobs and stop."""
+def stop_local_worker(process, timeout=60, wait=True):
+    """Ask a worker we started to finish its current jobs and stop.
+
+    Without ``wait`` the caller goes on at once: a worker takes some seconds
+    to take its process pool down, and a finished batch need not wait.
+    """
     if process.poll() is not None:
         return
     process.send_signal(signal.SIGTERM)
+    if not wait:
+        return
     try:
         process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -158,4 +164,5 @@ class WorkerBeacon:
             logger.exception("Job recovery failed")
             return
         if count:
-            logger.warning("Queued %d job(s) again after a worker stopped", count)
+            # Lost running jobs were each logged as a warning by recover_jobs.
+            logger.info("Sent %d unfinished job(s) again", count)

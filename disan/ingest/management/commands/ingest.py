@@ -107,7 +107,7 @@ class Command(BaseCommand):
         finally:
             signal.signal(signal.SIGTERM, previous)
             if self.worker is not None:
-                stop_local_worker(self.worker)
+                stop_local_worker(self.worker, wait=False)
 
     def _wait(self, batch, *, quiet):
         jobs = Job.objects.filter(transfer__batch=batch)

@@ -54,7 +54,10 @@ def run(job):
 
     # An unchanged object whose document is already online needs nothing,
     # except the text of pages an earlier batch did not read.
-    if not result.changed and document.status == DocumentStatus.ONLINE:
+    # (A put that wrote a version whose layout a killed worker never
+    # committed is unchanged now, but the catalog is still at the old one.)
+    up_to_date = document.ocfl_version == result.version
+    if not result.changed and up_to_date and document.status == DocumentStatus.ONLINE:
         transfer.changed = False
         transfer.save(update_fields=["changed"])
         discard_staging(transfer)

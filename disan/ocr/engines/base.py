@@ -1,5 +1,6 @@
 """The contract every OCR engine fulfils."""
 
+import abc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +20,10 @@ class OcrResult:
     languages: str = ""
 
 
-class OcrEngine:
+class OcrEngine(abc.ABC):
     """Recognize the text of a page image; subclasses wrap one engine."""
 
+    @abc.abstractmethod
     def recognize(self, image_path: Path, *, languages: str) -> OcrResult:
         """Return the text of the image at ``image_path``.
 
@@ -30,10 +32,7 @@ class OcrEngine:
         ``OcrUnavailable`` when the engine or a language is missing and
         ``OcrFailed`` when the page cannot be read.
         """
-        raise NotImplementedError(f"{type(self).__name__} must implement recognize()")
 
+    @abc.abstractmethod
     def available_languages(self) -> set[str]:
         """Return the language codes this engine can recognize right now."""
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement available_languages()"
-        )

@@ -1,5 +1,6 @@
 """The contract every search backend fulfils, and the data it exchanges."""
 
+import abc
 import dataclasses
 import datetime
 import uuid
@@ -186,7 +187,7 @@ def clean_filters(filters):
     return cleaned
 
 
-class SearchBackend:
+class SearchBackend(abc.ABC):
     """Store documents for full-text search and answer queries.
 
     Backends never decide who may see what: callers pass the access levels
@@ -198,24 +199,23 @@ class SearchBackend:
         """Add ``doc``, or replace the document with the same id."""
         self.index_many([doc])
 
+    @abc.abstractmethod
     def index_many(self, docs) -> int:
         """Add or replace every document in ``docs``; return how many."""
-        raise NotImplementedError(
-            "subclasses of SearchBackend must provide index_many()"
-        )
 
+    @abc.abstractmethod
     def delete(self, doc_id: str) -> bool:
         """Remove the document with ``doc_id``; return whether it was there."""
-        raise NotImplementedError("subclasses of SearchBackend must provide delete()")
 
+    @abc.abstractmethod
     def clear(self) -> None:
         """Remove every document."""
-        raise NotImplementedError("subclasses of SearchBackend must provide clear()")
 
+    @abc.abstractmethod
     def count(self) -> int:
         """Return how many documents the index holds, whatever their level."""
-        raise NotImplementedError("subclasses of SearchBackend must provide count()")
 
+    @abc.abstractmethod
     def search(
         self,
         query: str,
@@ -242,7 +242,6 @@ class SearchBackend:
         With ``facets=False`` the facet counts are left empty, which saves
         their cost when a caller shows none.
         """
-        raise NotImplementedError("subclasses of SearchBackend must provide search()")
 
 
 def _text_field(doc_id, name, value):

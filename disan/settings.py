@@ -166,13 +166,12 @@ DISAN_BAG_MAX_BYTES = _env_int("DISAN_BAG_MAX_BYTES", 64 * 1024**3)
 # oldest renderings are removed beyond it. 0 turns the cache off. Default 1 GiB.
 DISAN_IIIF_CACHE_BYTES = _env_int("DISAN_IIIF_CACHE_BYTES", 1024**3)
 
-# int: seconds a web process may reuse a page's access level and pyramid
-# file identity before reading them again; saves in the same process take
-# effect at once, but a change made in another process is seen only after
-# this delay. 0 (the default) reads them on every request, so a document
-# made restricted is never served again; raise it only where every
-# document is public.
-DISAN_IIIF_LOOKUP_SECONDS = _env_int("DISAN_IIIF_LOOKUP_SECONDS", 0)
+# int: seconds a web process may reuse a page's row (size, pyramid file and
+# its identity) before reading it again. Access level and status are read on
+# every request whatever this says, so a document made restricted is never
+# served again; a pyramid rewritten by another process may be served old for
+# this long. 0 reads everything on every request. Default 2.
+DISAN_IIIF_LOOKUP_SECONDS = _env_int("DISAN_IIIF_LOOKUP_SECONDS", 2)
 
 # --- Django -----------------------------------------------------------------
 

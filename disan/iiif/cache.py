@@ -10,11 +10,14 @@ least recently used files until the total is under
 ``DISAN_IIIF_CACHE_BYTES``.
 
 The page cache keeps, per web process and for ``DISAN_IIIF_LOOKUP_SECONDS``,
-the page row with its document, so a tile costs no database query. Access
-is still decided by :mod:`disan.access.policy` on every request, from that
-row; a save in the same process drops the row at once.
+the page row with its document, so a tile costs no join and no ``stat``.
+What access depends on — the document's access level and status — is read
+again on every request with one indexed query (:func:`current_document`),
+and :mod:`disan.access.policy` decides from that; a document restricted in
+any process is never served again.
 """
 
+import copy
 import fcntl
 import hashlib
 import logging
@@ -29,10 +32,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import Http404
 
 from disan.catalog.models import HeritageDocument, Page
 from disan.iiif import images
-from disan.iiif.lookups import check_access, find_page
+from disan.iiif.lookups import NOT_FOUND, check_access, find_page
 
 logger = logging.getLogger(__name__)
 
@@ -230,8 +234,26 @@ def viewable_page(user, image_id):
     as it does.
     """
     page = _cached_page(image_id)
-    check_access(user, page.document, image_id)
+    check_access(user, current_document(page), image_id)
     return page
+
+
+def current_document(page):
+    """Return ``page``'s document with its access level and status read now.
+
+    The cached row is shared by the threads of a process, so it is copied,
+    never changed in place.
+    """
+    row = (
+        HeritageDocument.objects.filter(pk=page.document_id)
+        .values_list("access_level", "status")
+        .first()
+    )
+    if row is None:
+        raise Http404(NOT_FOUND)
+    document = copy.copy(page.document)
+    document.access_level, document.status = row
+    return document
 
 
 def fresh_page(image_id):

@@ -89,7 +89,7 @@ class CachedImageApplication:
 
         # Access first, on every request, as the Django view decides it.
         try:
-            check_access(AnonymousUser(), page.document, image_id)
+            check_access(AnonymousUser(), iiif_cache.current_document(page), image_id)
             request = parse_image_request(
                 region,
                 size,

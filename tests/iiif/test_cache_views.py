@@ -130,6 +130,20 @@ def test_access_is_read_again_when_row_reuse_is_off(client, page, settings):
     assert client.get(url(page)).status_code == 401
 
 
+def test_access_is_read_again_even_while_rows_are_reused(client, page, settings):
+    """A change no signal reports (another process) is seen at the next tile."""
+    settings.DISAN_IIIF_LOOKUP_SECONDS = 3600
+    assert client.get(url(page)).status_code == 200
+    HeritageDocument.objects.filter(id=page.document_id).update(
+        access_level=AccessLevel.CONDITIONAL
+    )
+    assert client.get(url(page)).status_code == 401
+    HeritageDocument.objects.filter(id=page.document_id).update(
+        access_level=AccessLevel.SECRET
+    )
+    assert client.get(url(page)).status_code == 404
+
+
 def test_access_is_decided_before_the_cache_is_read(client, page, monkeypatch):
     client.get(url(page))
     page.document.access_level = AccessLevel.CONDITIONAL

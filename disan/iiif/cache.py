@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
@@ -238,17 +239,24 @@ def viewable_page(user, image_id):
     return page
 
 
+_ACCESS_SQL = "SELECT access_level, status FROM {table} WHERE {pk} = %s"
+
+
 def current_document(page):
     """Return ``page``'s document with its access level and status read now.
 
     The cached row is shared by the threads of a process, so it is copied,
     never changed in place.
     """
-    row = (
-        HeritageDocument.objects.filter(pk=page.document_id)
-        .values_list("access_level", "status")
-        .first()
-    )
+    # One indexed lookup by primary key, without the ORM's per-query cost:
+    # it runs for every tile.
+    meta = HeritageDocument._meta
+    key = meta.pk.get_db_prep_value(page.document_id, connection)
+    with connection.cursor() as cursor:
+        quote = connection.ops.quote_name
+        sql = _ACCESS_SQL.format(table=quote(meta.db_table), pk=quote(meta.pk.column))
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
     if row is None:
         raise Http404(NOT_FOUND)
     document = copy.copy(page.document)

@@ -85,7 +85,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(format_text(summary))
-        if summary["failures"]:
+        # A failed job, or a finished batch that put nothing on record, is
+        # an error for scripts that run this command.
+        nothing = not options["no_wait"] and not summary["documents"]
+        if summary["failures"] or nothing:
             sys.exit(1)
 
     def _wait_with_worker(self, batch, *, quiet):

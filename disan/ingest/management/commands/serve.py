@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from disan.core.setup import ensure_ready
-from disan.ingest.workers import start_local_worker, stop_local_worker
+from disan.ingest.workers import run_dir, start_local_worker, stop_local_worker
 
 
 class Command(BaseCommand):
@@ -57,6 +57,9 @@ class Command(BaseCommand):
                 "-",
                 "--graceful-timeout",
                 "10",
+                # One control socket per server, not gunicorn's shared default.
+                "--control-socket",
+                str(run_dir() / f"gunicorn-{options['port']}.ctl"),
             ],
             env=env,
         )

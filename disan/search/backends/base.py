@@ -6,7 +6,9 @@ import datetime
 import uuid
 
 from disan.core.text import nfc
+from disan.search import query as query_parser
 from disan.search.exceptions import InvalidDocumentError, InvalidQueryError
+from disan.search.highlight import Highlighter, plain_snippet
 
 # Facets every backend counts, in the order a portal shows them. "language"
 # holds the languages of a document, "script" its writing systems, and
@@ -215,7 +217,6 @@ class SearchBackend(abc.ABC):
     def count(self) -> int:
         """Return how many documents the index holds, whatever their level."""
 
-    @abc.abstractmethod
     def search(
         self,
         query: str,
@@ -242,6 +243,60 @@ class SearchBackend(abc.ABC):
         With ``facets=False`` the facet counts are left empty, which saves
         their cost when a caller shows none.
         """
+        check_page(offset, limit)
+        check_sort(sort)
+        filters = clean_filters(filters)
+        levels = [str(level) for level in access_levels]
+        parsed = query_parser.parse(query)
+        if not levels or (query and query.strip() and not parsed):
+            # Nothing visible, or only characters that cannot be searched.
+            return SearchResults(total=0, hits=[], facets=empty_facets())
+        return self._search(
+            parsed,
+            levels,
+            filters,
+            offset=offset,
+            limit=limit,
+            sort=sort,
+            facets=facets,
+        )
+
+    @abc.abstractmethod
+    def _search(self, parsed, levels, filters, *, offset, limit, sort, facets):
+        """Run a checked query (see :meth:`search`) over this index.
+
+        ``parsed`` comes from :func:`disan.search.query.parse`, ``levels``
+        is never empty and ``filters`` is cleaned; build the hits with
+        :func:`make_hits`.
+        """
+
+
+def make_hits(parsed, found):
+    """Return the hits for ``found``, with matches marked in title and snippet.
+
+    ``found`` holds ``(doc_id, score, title, original_title, description,
+    text)`` in rank order; excerpts come from the original text, never from
+    the folded form.
+    """
+    highlighter = Highlighter(
+        [token for term in parsed.terms for token in term.folded],
+        prefixes=[term.folded[0] for term in parsed.terms if term.prefix],
+    )
+    hits = []
+    for doc_id, score, title, original_title, description, text in found:
+        if parsed:
+            snippet_html = highlighter.snippet([description, text, original_title])
+        else:
+            snippet_html = plain_snippet([description, text])
+        hits.append(
+            Hit(
+                id=doc_id,
+                score=score,
+                title_html=highlighter.mark(title),
+                snippet_html=snippet_html,
+            )
+        )
+    return hits
 
 
 def _text_field(doc_id, name, value):

@@ -23,20 +23,15 @@ import threading
 from pathlib import Path
 
 from disan.search import hanviet, vietnamese
-from disan.search import query as query_parser
 from disan.search.backends import ranking
 from disan.search.backends.base import (
-    Hit,
     SearchBackend,
     SearchResults,
-    check_page,
-    check_sort,
-    clean_filters,
     empty_facets,
+    make_hits,
     sort_facets,
 )
 from disan.search.exceptions import SearchIndexError
-from disan.search.highlight import Highlighter, plain_snippet
 
 logger = logging.getLogger(__name__)
 
@@ -150,26 +145,7 @@ class SQLiteFTSBackend(SearchBackend):
 
     # --- reading ---------------------------------------------------------
 
-    def search(
-        self,
-        query,
-        *,
-        access_levels,
-        filters=None,
-        offset=0,
-        limit=20,
-        sort="relevance",
-        facets=True,
-    ):
-        check_page(offset, limit)
-        check_sort(sort)
-        filters = clean_filters(filters)
-        levels = [str(level) for level in access_levels]
-        parsed = query_parser.parse(query)
-        if not levels or (query and query.strip() and not parsed):
-            # Nothing visible, or only characters that cannot be searched.
-            return SearchResults(total=0, hits=[], facets=empty_facets())
-
+    def _search(self, parsed, levels, filters, *, offset, limit, sort, facets):
         # Every statement of one search reads the same snapshot.
         with self._errors("search"):
             connection = self._ready_connection()
@@ -180,8 +156,8 @@ class SQLiteFTSBackend(SearchBackend):
                 counts = _facets(connection) if facets else empty_facets()
                 ranked = _ranked(connection, parsed, sort, offset, limit)
                 rows = _documents(connection, [rid for rid, _ in ranked])
-        hits = _hits(parsed, ranked, rows)
-        return SearchResults(total=total, hits=hits, facets=counts)
+        found = [(rows[rid][0], score, *rows[rid][1:]) for rid, score in ranked]
+        return SearchResults(total=total, hits=make_hits(parsed, found), facets=counts)
 
     # --- connections -----------------------------------------------------
 
@@ -436,25 +412,3 @@ def _documents(connection, rids):
         rids,
     )
     return {row[0]: row[1:] for row in rows}
-
-
-def _hits(parsed, ranked, rows):
-    highlighter = Highlighter(
-        [token for term in parsed.terms for token in term.folded],
-        prefixes=[term.folded[0] for term in parsed.terms if term.prefix],
-    )
-    hits = []
-    for rid, score in ranked:
-        doc_id, title, original_title, description, text = rows[rid]
-        if parsed:
-            title_html = highlighter.mark(title)
-            snippet_html = highlighter.snippet([description, text, original_title])
-        else:
-            title_html = highlighter.mark(title)
-            snippet_html = plain_snippet([description, text])
-        hits.append(
-            Hit(
-                id=doc_id, score=score, title_html=title_html, snippet_html=snippet_html
-            )
-        )
-    return hits

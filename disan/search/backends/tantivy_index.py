@@ -31,17 +31,13 @@ from disan.search import query as query_parser
 from disan.search.backends import ranking
 from disan.search.backends.base import (
     FACET_NAMES,
-    Hit,
     SearchBackend,
     SearchResults,
-    check_page,
-    check_sort,
-    clean_filters,
     empty_facets,
+    make_hits,
     sort_facets,
 )
 from disan.search.exceptions import SearchIndexError
-from disan.search.highlight import Highlighter, plain_snippet
 
 logger = logging.getLogger(__name__)
 
@@ -147,25 +143,7 @@ class TantivyBackend(SearchBackend):
 
     # --- reading ---------------------------------------------------------
 
-    def search(
-        self,
-        query,
-        *,
-        access_levels,
-        filters=None,
-        offset=0,
-        limit=20,
-        sort="relevance",
-        facets=True,
-    ):
-        check_page(offset, limit)
-        check_sort(sort)
-        filters = clean_filters(filters)
-        levels = [str(level) for level in access_levels]
-        parsed = query_parser.parse(query)
-        if not levels or (query and query.strip() and not parsed):
-            return SearchResults(total=0, hits=[], facets=empty_facets())
-
+    def _search(self, parsed, levels, filters, *, offset, limit, sort, facets):
         with self._errors("search"):
             searcher = self._searcher()
             matching = self._matching(searcher, parsed, levels, filters)
@@ -174,8 +152,11 @@ class TantivyBackend(SearchBackend):
             )
             counts = self._facets(searcher, matching) if facets else empty_facets()
             sources = [_source(searcher.doc(address)) for _, address in ranked]
-        hits = _hits(parsed, ranked, sources)
-        return SearchResults(total=total, hits=hits, facets=counts)
+        found = [
+            (source[0], score, *source[1:])
+            for (score, _), source in zip(ranked, sources, strict=True)
+        ]
+        return SearchResults(total=total, hits=make_hits(parsed, found), facets=counts)
 
     # --- queries ---------------------------------------------------------
 
@@ -389,27 +370,3 @@ def _expand(searcher, field, prefix):
 
 def _source(document):
     return json.loads(bytes(document["source"][0]).decode())
-
-
-def _hits(parsed, ranked, sources):
-    highlighter = Highlighter(
-        [token for term in parsed.terms for token in term.folded],
-        prefixes=[term.folded[0] for term in parsed.terms if term.prefix],
-    )
-    hits = []
-    for (score, _), (doc_id, title, original_title, description, text) in zip(
-        ranked, sources, strict=True
-    ):
-        if parsed:
-            snippet_html = highlighter.snippet([description, text, original_title])
-        else:
-            snippet_html = plain_snippet([description, text])
-        hits.append(
-            Hit(
-                id=doc_id,
-                score=score,
-                title_html=highlighter.mark(title),
-                snippet_html=snippet_html,
-            )
-        )
-    return hits

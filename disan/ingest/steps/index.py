@@ -16,6 +16,7 @@ def run(job):
     """Index the document; online if every page has its derivatives."""
     transfer = job.transfer
     document = transfer.document
+    status_before = document.status
 
     failed = Job.objects.filter(
         transfer=transfer, step=Job.Step.DERIVE, status=Job.Status.FAILED
@@ -30,7 +31,10 @@ def run(job):
         document.published = document.published or timezone.now()
     document.save(update_fields=["status", "published", "updated"])
 
-    index_document(document)
+    # A change of status re-indexes the document through the catalog's own
+    # signal; only new page text under an unchanged status needs a call.
+    if document.status == status_before:
+        index_document(document)
     discard_staging(transfer)
     logger.info("Document %s is %s", document.pk, document.status)
     return []

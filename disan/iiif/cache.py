@@ -291,6 +291,41 @@ def _cached_page(image_id):
     return page
 
 
+@dataclass(frozen=True)
+class Rendering:
+    """One image request of a page, with where its rendering is kept."""
+
+    request: object
+    path: Path
+    key: str
+
+    @property
+    def etag(self):
+        return f'"{self.key[:32]}"'
+
+
+def rendering(page, region, size, rotation, quality_format):
+    """Parse an image request for ``page`` and name its cached rendering.
+
+    Raises ``InvalidRequest`` and ``PyramidMissing`` as the parser and
+    :func:`pyramid_identity` do. Access must have been decided already.
+    """
+    from disan.iiif.info import MAX_AREA
+    from disan.iiif.parameters import parse_image_request
+
+    request = parse_image_request(
+        region,
+        size,
+        rotation,
+        quality_format,
+        width=page.width,
+        height=page.height,
+        max_area=MAX_AREA,
+    )
+    path, identity = pyramid_identity(page)
+    return Rendering(request, path, cache_key(page.id, request.canonical(), identity))
+
+
 def pyramid_identity(page):
     """Return ``(path, (mtime_ns, size))`` of ``page``'s pyramidal TIFF.
 

@@ -29,7 +29,6 @@ from django.http.request import split_domain_port, validate_host
 
 from disan.iiif import images
 from disan.iiif.exceptions import InvalidRequest, PyramidMissing
-from disan.iiif.parameters import parse_image_request
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,6 @@ class CachedImageApplication:
         from django.contrib.auth.models import AnonymousUser
 
         from disan.iiif import cache as iiif_cache
-        from disan.iiif.info import MAX_AREA
         from disan.iiif.lookups import check_access
 
         image_id, region, size, rotation, quality_format = match.groups()
@@ -90,22 +88,12 @@ class CachedImageApplication:
         # Access first, on every request, as the Django view decides it.
         try:
             check_access(AnonymousUser(), iiif_cache.current_document(page), image_id)
-            request = parse_image_request(
-                region,
-                size,
-                rotation,
-                quality_format,
-                width=page.width,
-                height=page.height,
-                max_area=MAX_AREA,
-            )
-            path, identity = iiif_cache.pyramid_identity(page)
+            found = iiif_cache.rendering(page, region, size, rotation, quality_format)
         except (Http404, PermissionDenied, InvalidRequest, PyramidMissing):
             return None
 
+        request, path, key, etag = found.request, found.path, found.key, found.etag
         canonical = request.canonical()
-        key = iiif_cache.cache_key(page.id, canonical, identity)
-        etag = f'"{key[:32]}"'
         base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
         headers = _headers(base_url + get_script_name(environ), image_id, canonical)
         headers.append(("ETag", etag))

@@ -34,14 +34,12 @@ from disan.iiif.exceptions import (
 )
 from disan.iiif.info import (
     IMAGE_CONTEXT,
-    MAX_AREA,
     PROFILE_URI,
     build_info,
     build_restricted_info,
 )
 from disan.iiif.lookups import viewable_document, viewable_page
 from disan.iiif.manifests import PRESENTATION_CONTEXT, manifest_json
-from disan.iiif.parameters import parse_image_request
 
 logger = logging.getLogger(__name__)
 
@@ -152,19 +150,9 @@ def image(request, image_id, region, size, rotation, quality_format):
     renderings are kept in :mod:`disan.iiif.cache` and sent from the file.
     """
     page = iiif_cache.viewable_page(request.user, image_id)
-    image_request = parse_image_request(
-        region,
-        size,
-        rotation,
-        quality_format,
-        width=page.width,
-        height=page.height,
-        max_area=MAX_AREA,
-    )
+    found = iiif_cache.rendering(page, region, size, rotation, quality_format)
+    image_request, path, key, etag = found.request, found.path, found.key, found.etag
     canonical = image_request.canonical()
-    path, identity = iiif_cache.pyramid_identity(page)
-    key = iiif_cache.cache_key(page.id, canonical, identity)
-    etag = f'"{key[:32]}"'
 
     headers = {
         "ETag": etag,

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from disan.core.exceptions import DisanError
-from disan.core.text import nfc
+from disan.core.text import nfc, strip_diacritics
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -203,8 +203,7 @@ def syllable_key(word):
 @lru_cache(maxsize=4096)
 def folded_key(word):
     """Return ``word`` without any diacritic, ``đ`` read as ``d``."""
-    decomposed = unicodedata.normalize("NFD", nfc(word).casefold().replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return strip_diacritics(word).casefold()
 
 
 def _words(text):

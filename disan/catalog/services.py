@@ -1,14 +1,13 @@
 """Create and update catalog records from ingest metadata."""
 
 import logging
-import unicodedata
 
 from django.db import transaction
 from django.utils.text import slugify
 
 from disan.catalog.dates import DateError, parse_date
 from disan.catalog.models import HeritageDocument, HoldingUnit
-from disan.core.text import nfc
+from disan.core.text import nfc, strip_diacritics
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +29,7 @@ DOCUMENT_FIELDS = (
 
 def unit_code(name):
     """Return a stable ASCII code for a unit's name (``Đơn vị`` -> ``don-vi``)."""
-    folded = unicodedata.normalize("NFD", nfc(name).replace("đ", "d").replace("Đ", "D"))
-    return (
-        slugify("".join(ch for ch in folded if not unicodedata.combining(ch)))[:64]
-        or "unit"
-    )
+    return slugify(strip_diacritics(name))[:64] or "unit"
 
 
 def holding_unit_named(name):

@@ -17,3 +17,15 @@ def natural_key(name):
     """Sort key putting ``page_2`` before ``page_10``; case-insensitive, NFC."""
     parts = _DIGITS.split(nfc(name).casefold())
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts]
+
+
+def strip_diacritics(text):
+    """Return ``text`` in NFC with every diacritic removed, ``đ`` read as ``d``.
+
+    For codes, keys and ASCII fallbacks; search has its own folding, which
+    also puts tone marks in one place first.
+    """
+    text = nfc(text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare)

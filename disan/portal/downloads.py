@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pyvips
 from django.conf import settings
 
-from disan.core.text import nfc
+from disan.core.text import nfc, strip_diacritics
 from disan.portal.exceptions import DerivativeUnreadable
 
 logger = logging.getLogger(__name__)
@@ -79,10 +79,5 @@ def attachment_header(filename):
 
 def _ascii_fallback(filename):
     # đ and Đ carry no combining mark, so NFKD alone would drop them.
-    text = nfc(filename).replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(
-        char
-        for char in unicodedata.normalize("NFKD", text)
-        if not unicodedata.combining(char)
-    )
+    stripped = unicodedata.normalize("NFKD", strip_diacritics(filename))
     return _NOT_ASCII_NAME.sub("_", stripped)

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from disan.catalog.dates import DateError, parse_date
 from disan.catalog.vocabularies import LANGUAGES
+from disan.core.text import strip_diacritics
 
 # Control characters other than tab and newline (C0, DEL and C1).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -34,8 +35,7 @@ def fold(text):
 
 def bare(text):
     """Return :func:`fold` of ``text`` without diacritics (``đ`` -> ``d``)."""
-    decomposed = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return strip_diacritics(fold(text))
 
 
 # --- Plain values -------------------------------------------------------------

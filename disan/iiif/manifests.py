@@ -260,9 +260,12 @@ def _image_service(page, base_url, restricted=False):
 
 def _thumbnail(page, base_url, restricted):
     side = settings.DISAN_THUMBNAIL_SIZE
+    # A page smaller than the thumbnail box is shown whole: !w,h would ask
+    # for upscaling, which Image API 3.0 refuses without ^.
+    fits = page.width <= side and page.height <= side
     request = parse_image_request(
         "full",
-        f"!{side},{side}",
+        "max" if fits else f"!{side},{side}",
         "0",
         "default.jpg",
         width=page.width,

@@ -196,8 +196,15 @@ def _parse_wh_size(text, body, region_width, region_height, upscale):
         if w_text is None or h_text is None:
             raise InvalidRequest(f"Size {text!r} needs both a width and a height.")
         scale = min(int(w_text) / region_width, int(h_text) / region_height)
-        if not upscale:
-            scale = min(scale, 1.0)
+        if scale > 1 and not upscale:
+            # The box is larger than the region both ways, so fitting the
+            # region to it means upscaling: Image API 3.0 asks for ^ then
+            # (as IIPImage, Cantaloupe and the IIIF validator read it).
+            raise InvalidRequest(
+                f"Size {text!r} is larger than the region ({region_width}x"
+                f"{region_height}) both ways; add ^ to ask for upscaling, or "
+                "ask for max."
+            )
         return (
             min(int(w_text), round_half_up(region_width * scale)),
             min(int(h_text), round_half_up(region_height * scale)),

@@ -82,6 +82,21 @@ def test_manifest_top_level(han_book):
     ]
 
 
+def test_thumbnail_of_a_page_smaller_than_the_box_is_the_whole_page(
+    make_document, make_page
+):
+    """A 300x200 page fits the 400 px box: the thumbnail asks for max, since
+    !400,400 would ask for upscaling, which the image service refuses."""
+    document = make_document()
+    page = make_page(document, width=300, height=200)
+    thumbnail = build_manifest(document, BASE)["thumbnail"][0]
+    assert (thumbnail["id"], thumbnail["width"], thumbnail["height"]) == (
+        f"{BASE}/iiif/3/images/{page.id}/full/max/0/default.jpg",
+        300,
+        200,
+    )
+
+
 def test_manifest_metadata_pairs_have_vietnamese_and_english_labels(han_book):
     document, _ = han_book
     metadata = build_manifest(document, BASE)["metadata"]

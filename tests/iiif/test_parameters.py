@@ -55,7 +55,8 @@ def test_square_of_portrait_image_is_centred_vertically():
         ("0,0,256,256", "256,", (256, 256)),
         ("full", "pct:50", (500, 350)),
         ("full", "!200,200", (200, 140)),
-        ("full", "!2000,2000", (1000, 700)),
+        ("full", "!2000,700", (1000, 700)),
+        ("full", "!1000,2000", (1000, 700)),
         ("full", "^!2000,2000", (2000, 1400)),
         ("full", "500,", (500, 350)),
         ("full", ",350", (500, 350)),
@@ -197,6 +198,14 @@ def test_canonical_form(region, size, rotation, quality_format, canonical):
             "0",
             "default.jpg",
             "Size '!200,' needs both a width and a height.",
+        ),
+        (
+            "full",
+            "!2000,2000",
+            "0",
+            "default.jpg",
+            "Size '!2000,2000' is larger than the region (1000x700) both ways; "
+            "add ^ to ask for upscaling, or ask for max.",
         ),
         (
             "full",

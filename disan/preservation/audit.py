@@ -195,7 +195,7 @@ def _sizes(jobs):
     sizes = []
     for job in jobs:
         try:
-            sizes.append(job.path.stat().st_size)
+            sizes.append(os.stat(job.path).st_size)
         except OSError:
             sizes.append(0)
     return sizes

@@ -147,8 +147,28 @@ DISAN_DEFAULT_RIGHTS = _env(
 # ends when its session does). Default 3600.
 DISAN_IIIF_TOKEN_SECONDS = _env_int("DISAN_IIIF_TOKEN_SECONDS", 3600)
 
-# list[str]: further storage locations for replicas (comma-separated).
+# list[str]: further storage locations for replicas (comma-separated): local
+# folders, or s3://bucket/prefix for a prefix of an S3-compatible bucket.
 DISAN_REPLICAS = _env_list("DISAN_REPLICAS", [])
+
+# str: endpoint URL of the S3-compatible service holding s3:// replicas, e.g.
+# https://s3.example.vn or http://127.0.0.1:9000. Default "": Amazon S3.
+# Credentials are not settings: boto3 reads AWS_ACCESS_KEY_ID,
+# AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN, AWS_PROFILE) itself.
+DISAN_S3_ENDPOINT_URL = _env("DISAN_S3_ENDPOINT_URL", "")
+
+# str: region of the s3:// replicas' buckets. Default "": boto3's own choice
+# (AWS_DEFAULT_REGION, ~/.aws/config), else us-east-1.
+DISAN_S3_REGION = _env("DISAN_S3_REGION", "")
+
+# int: attempts per S3 request before a replica is reported unreachable
+# (boto3's "standard" retry mode). Default 3.
+DISAN_S3_MAX_ATTEMPTS = _env_int("DISAN_S3_MAX_ATTEMPTS", 3)
+
+# int: seconds to wait for a connection to, or an answer from, the S3
+# endpoint. Default 10 to connect and 60 to read.
+DISAN_S3_CONNECT_TIMEOUT = _env_int("DISAN_S3_CONNECT_TIMEOUT", 10)
+DISAN_S3_READ_TIMEOUT = _env_int("DISAN_S3_READ_TIMEOUT", 60)
 
 # int: seconds within which the worker's periodic fixity audit covers every
 # object once, a slice at a time. Default 604800 (one week); 0 turns it off.

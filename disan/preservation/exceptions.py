@@ -51,3 +51,15 @@ class ReplicaConfigurationError(StorageConfigurationError):
 
 class RestoreError(StorageError):
     """A copy of a file written during replication or repair did not verify."""
+
+
+class ReplicaUnavailable(StorageError):
+    """A replica's bucket cannot be reached, or refuses Disan's requests."""
+
+
+class ReplicaFileNotFound(StorageError, FileNotFoundError):
+    """A replica's bucket holds no object under the key asked for."""
+
+
+class ReplicaConflict(StorageError):
+    """A replica holds other bytes where a write would have to overwrite them."""

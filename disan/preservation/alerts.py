@@ -37,7 +37,10 @@ def notify_failures(results):
     subject = f"Fixity audit: {len(results)} object(s) failed"
     body = "\n".join(lines)
     logger.error("%s\n%s", subject, body)
+    return _send(subject, body)
 
+
+def _send(subject, body):
     recipients = list(settings.DISAN_ALERT_EMAILS)
     if recipients:
         return send_mail(
@@ -47,6 +50,14 @@ def notify_failures(results):
         mail_admins(subject, body)
         return 1
     return 0
+
+
+def notify_unavailable(error):
+    """Log and e-mail that an audit could not run; return mails sent."""
+    subject = "Fixity audit could not run"
+    body = f"{error}\nNo copy was audited; the next periodic audit tries again."
+    logger.error("%s: %s", subject, error)
+    return _send(subject, body)
 
 
 def open_failures():

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from disan.core.exceptions import DisanError
 from disan.preservation import alerts, hashing, ledger
 from disan.preservation.events import record_event
 from disan.preservation.fixity import (
@@ -37,6 +38,7 @@ from disan.preservation.models import (
     PreservationEvent,
 )
 from disan.preservation.replicas import copies as configured_copies
+from disan.preservation.storage.s3 import S3Store
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +176,10 @@ def check_objects(object_ids, copies, *, workers=None):
     # Phase 2: hash every content file of the batch in one pool.
     jobs = [job for _id, plans, _ref in planned for plan in plans for job in plan.jobs]
     hashed = hashing.hash_files(
-        [job.path for job in jobs], workers=workers, sizes=_sizes(jobs)
+        [job.path for job in jobs],
+        workers=workers,
+        sizes=_sizes(jobs),
+        algorithms=[job.algorithm for job in jobs],
     )
     hashed = iter(hashed)
 
@@ -183,8 +188,7 @@ def check_objects(object_ids, copies, *, workers=None):
     for object_id, plans, reference in planned:
         outcomes = [[(job, next(hashed)) for job in plan.jobs] for plan in plans]
         row = rows.get(object_id)
-        path = os.path.relpath(plans[0].object_dir, copies[0][1].root)
-        path = path.replace(os.sep, "/")
+        path = plans[0].object_dir.relative_to(copies[0][1].root).as_posix()
         results.append(
             _classify_object(object_id, path, plans, outcomes, reference, row)
         )
@@ -194,6 +198,9 @@ def check_objects(object_ids, copies, *, workers=None):
 def _sizes(jobs):
     sizes = []
     for job in jobs:
+        if job.size is not None:
+            sizes.append(job.size)
+            continue
         try:
             sizes.append(os.stat(job.path).st_size)
         except OSError:
@@ -305,13 +312,13 @@ def object_folders(object_id, copies):
     Every copy uses the same storage layout, so the path is computed once
     from a storage root that is already declared.
     """
-    declared = [
-        store for _label, store in copies if any(Path(store.root).glob("0=ocfl_*"))
-    ]
-    if not declared:
-        return [Path(store.root) / "unknown" for _label, store in copies]
-    relative = declared[0].object_dir(object_id).relative_to(declared[0].root)
-    return [Path(store.root) / relative for _label, store in copies]
+    # The primary comes first and is nearly always declared: a bucket is
+    # asked only when it is not.
+    declared = next((store for _label, store in copies if store.declared()), None)
+    if declared is None:
+        return [store.root / "unknown" for _label, store in copies]
+    relative = declared.object_dir(object_id).relative_to(declared.root)
+    return [store.root / relative.as_posix() for _label, store in copies]
 
 
 def list_object_ids(copies):
@@ -319,11 +326,14 @@ def list_object_ids(copies):
     by_path = dict(ObjectFixity.objects.values_list("path", "object_id"))
     ids = set(by_path.values())
     for _label, store in copies:
-        root = Path(store.root)
-        if not root.is_dir():
+        if isinstance(store, S3Store):
+            folders = store.object_dirs()
+        elif Path(store.root).is_dir():
+            folders = _object_dirs(Path(store.root))
+        else:
             continue
-        for object_dir in _object_dirs(root):
-            relative = os.path.relpath(object_dir, root)
+        for object_dir in folders:
+            relative = object_dir.relative_to(store.root).as_posix()
             ids.add(_object_id(object_dir, by_path.get(relative)))
     return sorted(ids)
 
@@ -341,7 +351,7 @@ def _object_dirs(root):
 def _object_id(object_dir, known):
     try:
         return json.loads((object_dir / INVENTORY).read_bytes())["id"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, DisanError):
         pass
     if known:
         return known

@@ -6,6 +6,10 @@ or damaged, against the newest intact inventory of any copy. Every finding
 is a :class:`Fault` with a stable code from :class:`Code` and the path of
 the file relative to the object's folder, so reports, tests and repair all
 speak of the same thing.
+
+A copy's folder is a :class:`pathlib.Path`, or an
+:class:`~disan.preservation.storage.s3.S3Path` for a copy in a bucket; both
+are read with the same calls, and only listing a folder differs.
 """
 
 import hashlib
@@ -17,6 +21,8 @@ from pathlib import Path
 
 INVENTORY = "inventory.json"
 SIDECAR = "inventory.json.sha256"
+# Digest algorithms an inventory may name; Disan itself writes SHA-256.
+DIGEST_ALGORITHMS = ("sha256", "sha512")
 DECLARATION = "0=ocfl_object_1.1"
 DECLARATION_TEXT = b"ocfl_object_1.1\n"
 # Folders an OCFL object may hold beside its versions, not in any manifest.
@@ -74,8 +80,12 @@ class Inventory:
         return version_number(self.data["head"])
 
     @property
+    def algorithm(self):
+        return self.data["digestAlgorithm"]
+
+    @property
     def manifest_paths(self):
-        """Map every content path of the manifest to its SHA-256 digest."""
+        """Map every content path of the manifest to its digest."""
         return {
             path: digest
             for digest, paths in self.data["manifest"].items()
@@ -88,8 +98,12 @@ class HashJob:
     """A content file of one copy to hash, and what it should be."""
 
     relative: str
-    path: str
+    # A local path as a string, or an S3Path.
+    path: object
     digest: str
+    algorithm: str = "sha256"
+    # Size from the bucket's listing; local files are stat'ed when hashed.
+    size: int | None = None
 
 
 @dataclass
@@ -103,6 +117,8 @@ class CopyPlan:
     version_inventories: dict = field(default_factory=dict)
     jobs: list = field(default_factory=list)
     present: bool = True
+    # Every file of the copy, relative to its folder, with its size if known.
+    files: dict = field(default_factory=dict)
 
 
 def version_number(name):
@@ -112,9 +128,25 @@ def version_number(name):
 
 def sha256_file(path):
     """Return (hex SHA-256, size in bytes) of the file at ``path``."""
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256")
+    return file_digest(path, "sha256")
+
+
+def file_digest(path, algorithm):
+    """Return (hex digest, size in bytes) of a local file or an S3Path."""
+    opened = open(path, "rb") if isinstance(path, str | Path) else path.open("rb")
+    with opened as handle:
+        digest = hashlib.file_digest(handle, algorithm)
         return digest.hexdigest(), handle.tell()
+
+
+def sidecar_name(algorithm):
+    """Return the name of the inventory sidecar for ``algorithm``."""
+    return f"{INVENTORY}.{algorithm}"
+
+
+def inventory_digest(raw, algorithm):
+    """Return the digest of inventory bytes its sidecar must record."""
+    return hashlib.new(algorithm, raw).hexdigest()
 
 
 def read_inventory(folder, relative_folder=""):
@@ -136,11 +168,13 @@ def read_inventory(folder, relative_folder=""):
     if problem:
         return None, [Fault(Code.INVENTORY_DAMAGED, prefix + INVENTORY, problem)]
 
-    actual = hashlib.sha256(raw).hexdigest()
+    data = json.loads(raw)
+    sidecar = sidecar_name(data["digestAlgorithm"])
+    actual = inventory_digest(raw, data["digestAlgorithm"])
     try:
-        recorded = (folder / SIDECAR).read_text(encoding="utf-8").split()[0]
+        recorded = (folder / sidecar).read_text(encoding="utf-8").split()[0]
     except FileNotFoundError:
-        return None, [Fault(Code.SIDECAR_MISSING, prefix + SIDECAR, "no sidecar")]
+        return None, [Fault(Code.SIDECAR_MISSING, prefix + sidecar, "no sidecar")]
     except (OSError, UnicodeDecodeError, IndexError) as err:
         recorded = f"unreadable ({err})"
     if recorded.lower() != actual:
@@ -151,7 +185,7 @@ def read_inventory(folder, relative_folder=""):
                 f"sidecar says {recorded}, inventory hashes to {actual}",
             )
         ]
-    return Inventory(raw, json.loads(raw), inventory_path), []
+    return Inventory(raw, data, inventory_path), []
 
 
 def _inventory_problem(raw):
@@ -161,36 +195,71 @@ def _inventory_problem(raw):
         return f"not JSON ({err})"
     if not isinstance(data, dict):
         return "not a JSON object"
-    if data.get("digestAlgorithm") != "sha256":
-        return f"digestAlgorithm is {data.get('digestAlgorithm')!r}, not 'sha256'"
+    if data.get("digestAlgorithm") not in DIGEST_ALGORITHMS:
+        return (
+            f"digestAlgorithm is {data.get('digestAlgorithm')!r}, not 'sha256' or "
+            "'sha512'"
+        )
     manifest, versions = data.get("manifest"), data.get("versions")
     if not isinstance(data.get("id"), str) or not isinstance(manifest, dict):
         return "no id or no manifest"
-    if not isinstance(versions, dict) or data.get("head") not in versions:
-        return "no versions or head is not one of them"
-    if not all(isinstance(paths, list) for paths in manifest.values()):
-        return "a manifest entry is not a list of paths"
-    if not version_number(data["head"]):
-        return f"head {data['head']!r} is not a version name"
+    head = data.get("head")
+    if not isinstance(versions, dict) or not isinstance(head, str):
+        return "no versions or no head"
+    if head not in versions:
+        return "head is not one of the versions"
+    if not all(version_number(name) for name in versions):
+        return "a version is not named v1, v2..."
+    for paths in manifest.values():
+        if not isinstance(paths, list):
+            return "a manifest entry is not a list of paths"
+        for path in paths:
+            # Repair writes to these paths: none may leave its version folder.
+            if not _content_path(path):
+                return f"manifest path {path!r} is not a file of a version folder"
     return None
 
 
+def _content_path(path):
+    if not isinstance(path, str):
+        return False
+    parts = path.split("/")
+    return (
+        len(parts) > 1
+        and bool(version_number(parts[0]))
+        and all(part not in ("", ".", "..") for part in parts)
+    )
+
+
 def read_copy(label, object_dir):
-    """Read the root and version inventories of one copy of an object."""
-    plan = CopyPlan(label, Path(object_dir))
-    if not plan.object_dir.is_dir():
+    """Read the file list, root and version inventories of one copy."""
+    local = isinstance(object_dir, str | Path)
+    plan = CopyPlan(label, Path(object_dir) if local else object_dir)
+    if local:
+        plan.files = dict.fromkeys(_walk_files(plan.object_dir))
+    else:
+        plan.files = plan.object_dir.files()
+    if not plan.files and not (local and plan.object_dir.is_dir()):
         plan.present = False
         plan.faults.append(Fault(Code.OBJECT_MISSING, "", "no copy of the object"))
         return plan
     plan.inventory, faults = read_inventory(plan.object_dir)
     plan.faults.extend(faults)
-    for entry in sorted(os.scandir(plan.object_dir), key=lambda e: e.name):
-        if entry.is_dir() and version_number(entry.name):
-            inventory, faults = read_inventory(Path(entry.path), entry.name)
-            plan.faults.extend(faults)
-            if inventory is not None:
-                plan.version_inventories[entry.name] = inventory
+    for version in _version_folders(plan, local):
+        inventory, faults = read_inventory(plan.object_dir / version, version)
+        plan.faults.extend(faults)
+        if inventory is not None:
+            plan.version_inventories[version] = inventory
     return plan
+
+
+def _version_folders(plan, local):
+    if local:
+        # An empty version folder counts too: it lacks its inventory.
+        names = [e.name for e in os.scandir(plan.object_dir) if e.is_dir()]
+    else:
+        names = [path.split("/", 1)[0] for path in plan.files if "/" in path]
+    return sorted({name for name in names if version_number(name)})
 
 
 def choose_reference(plans):
@@ -233,29 +302,37 @@ def plan_content(plan, reference):
 
     # Version inventories were checked by read_copy(), folder by folder.
     expected = inventory.manifest_paths
-    allowed = {INVENTORY, SIDECAR, DECLARATION}
+    sidecar = sidecar_name(inventory.algorithm)
+    allowed = {INVENTORY, sidecar, DECLARATION}
     for version in inventory.data["versions"]:
-        allowed.update({f"{version}/{INVENTORY}", f"{version}/{SIDECAR}"})
-    if not (plan.object_dir / DECLARATION).is_file():
+        allowed.update({f"{version}/{INVENTORY}", f"{version}/{sidecar}"})
+    found = plan.files
+    if DECLARATION not in found:
         plan.faults.append(
             Fault(Code.DECLARATION_MISSING, DECLARATION, "no object declaration")
         )
 
     # Content: every manifest path must be there; nothing else may be.
-    found = set(_walk_files(plan.object_dir))
-    # Plain string paths: thousands of pathlib joins cost more than the
-    # audit's other bookkeeping together.
-    folder = str(plan.object_dir)
     for relative, digest in sorted(expected.items()):
         if relative in found:
-            plan.jobs.append(HashJob(relative, os.path.join(folder, relative), digest))
+            plan.jobs.append(_hash_job(plan, relative, digest, inventory.algorithm))
         else:
             plan.faults.append(Fault(Code.MISSING, relative, f"expected {digest}"))
-    for relative in sorted(found - set(expected) - allowed):
+    for relative in sorted(found.keys() - set(expected) - allowed):
         if relative.split("/", 1)[0] not in FREE_FOLDERS:
             plan.faults.append(
                 Fault(Code.UNEXPECTED, relative, "not in the inventory's manifest")
             )
+
+
+def _hash_job(plan, relative, digest, algorithm):
+    if isinstance(plan.object_dir, Path):
+        # Plain string paths: thousands of pathlib joins cost more than the
+        # audit's other bookkeeping together.
+        path = os.path.join(str(plan.object_dir), relative)
+        return HashJob(relative, path, digest, algorithm)
+    path = plan.object_dir / relative
+    return HashJob(relative, path, digest, algorithm, plan.files[relative])
 
 
 def _walk_files(root):

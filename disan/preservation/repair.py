@@ -5,19 +5,30 @@ store's work folder: intact files of that copy are hard-linked, damaged or
 missing ones are copied from a copy whose file matches the inventory's
 digest and read back to verify, and the tree is switched in atomically.
 The damaged files of the replaced tree are moved to DISAN_HOME/quarantine,
-never deleted. A file that no copy holds intact is LOST: it is reported,
-and its damaged bytes stay where they are. Every restored or quarantined
-file gets a PREMIS event, and the object is audited again afterwards.
+never deleted. A copy in a bucket is mended file by file instead (see
+:mod:`disan.preservation.bucket`); its damaged files are copied to the same
+quarantine before they are replaced or removed. Any copy may give to any
+other: a bucket to the primary as well as the primary to a bucket.
+
+A file that no copy holds intact is LOST: it is reported, and its damaged
+bytes stay where they are. Every restored or quarantined file gets a
+PREMIS event, and the object is audited again afterwards.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass, field
 
 from disan.core.exceptions import DisanError
 from disan.preservation import audit, ledger
 from disan.preservation.events import record_event
-from disan.preservation.fixity import INVENTORY, SIDECAR, Code, read_inventory
+from disan.preservation.fixity import (
+    DIGEST_ALGORITHMS,
+    INVENTORY,
+    Code,
+    inventory_digest,
+    read_inventory,
+    sidecar_name,
+)
 from disan.preservation.models import PreservationEvent
 from disan.preservation.replicas import copies as configured_copies
 from disan.preservation.restore import Placement, install_copy
@@ -158,25 +169,23 @@ def _repair_object(result, copies, dry_run):
 def _placements(result, index, folders):
     """Return the placements of copy ``index`` and (path, source) restored."""
     reference, copy = result.reference, result.copies[index]
+    algorithm = reference.algorithm
     placements, restored = [], []
     for relative, digest in sorted(reference.manifest_paths.items()):
+        own = folders[index] / relative
         if relative in copy.good:
-            placements.append(
-                Placement(relative, folders[index] / relative, digest, True)
-            )
+            placements.append(Placement(relative, own, digest, True, algorithm))
             continue
         donor = next(
             (i for i, other in enumerate(result.copies) if relative in other.good), None
         )
         if donor is not None:
             source = folders[donor] / relative
-            placements.append(Placement(relative, source, digest))
+            placements.append(Placement(relative, source, digest, False, algorithm))
             restored.append((relative, result.copies[donor].label))
-        elif (folders[index] / relative).is_file():
+        elif own.is_file():
             # Lost everywhere: keep this copy's bytes, the best there are.
-            placements.append(
-                Placement(relative, folders[index] / relative, digest, True)
-            )
+            placements.append(Placement(relative, own, digest, True, algorithm))
 
     # Version inventories: any intact one of any copy will do.
     for version in reference.data["versions"]:
@@ -185,8 +194,8 @@ def _placements(result, index, folders):
         if source is None and version == reference.data["head"]:
             source = reference.source
         if source is not None:
-            digest = hashlib.sha256(source.read_bytes()).hexdigest()
-            placements.append(Placement(relative, source, digest))
+            digest = inventory_digest(source.read_bytes(), algorithm)
+            placements.append(Placement(relative, source, digest, False, algorithm))
             if relative in _fault_paths(copy):
                 restored.append((relative, "an intact inventory"))
     return placements, restored
@@ -213,7 +222,8 @@ def _set_aside(copy, lost):
         paths.add(fault.path)
         if fault.code in (Code.INVENTORY_DAMAGED, Code.INVENTORY_DIGEST_MISMATCH):
             # Either half of the pair may be the damaged one: keep both.
-            paths.add(fault.path[: -len(INVENTORY)] + SIDECAR)
+            folder = fault.path[: -len(INVENTORY)]
+            paths.update(folder + sidecar_name(name) for name in DIGEST_ALGORITHMS)
     return paths
 
 

@@ -1,17 +1,13 @@
 """Replicas: further OCFL storage roots holding a full copy of every object.
 
-``DISAN_REPLICAS`` lists their paths (comma-separated). Each replica is an
-ordinary storage root written by :class:`OCFLStore`, so it validates on its
-own and can replace the primary. ``replicate(object_id)`` brings every
-replica's copy of one object up to the primary's; ingest calls it after
-each store step.
-
-# Limitation: only local paths (or mounted network file systems) can be
-# replicas; an S3-compatible bucket would need an ObjectStore on an object
-# API, which matters once an off-site copy without a mount is wanted.
+``DISAN_REPLICAS`` lists them (comma-separated): local folders, each an
+ordinary storage root written by :class:`OCFLStore`, and ``s3://bucket/
+prefix`` entries, each the same tree as objects of an S3-compatible bucket
+(:class:`S3Store`). Either validates on its own and can replace the
+primary. ``replicate(object_id)`` brings every replica's copy of one object
+up to the primary's; ingest calls it after each store step.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,13 +15,14 @@ from pathlib import Path
 from django.conf import settings
 
 from disan.core.exceptions import DisanError
-from disan.preservation import ledger
+from disan.preservation import bucket, ledger
 from disan.preservation.events import record_event
 from disan.preservation.exceptions import ReplicaConfigurationError, StorageError
-from disan.preservation.fixity import read_copy, read_inventory
+from disan.preservation.fixity import inventory_digest, read_copy, read_inventory
 from disan.preservation.models import PreservationEvent
 from disan.preservation.restore import Placement, install_copy
 from disan.preservation.storage import OCFLStore, get_store
+from disan.preservation.storage.s3 import S3Store, is_s3_url
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +39,21 @@ class ReplicationResult:
 
 
 def replica_stores():
-    """Return an OCFLStore for each path in DISAN_REPLICAS, in order."""
+    """Return a store for each entry of DISAN_REPLICAS, in order.
+
+    An OCFLStore for a folder, an S3Store for ``s3://bucket/prefix``.
+    Nothing is contacted here; see :func:`copies`.
+    """
     primary = Path(settings.DISAN_OCFL_ROOT).absolute()
     stores = []
     for value in settings.DISAN_REPLICAS:
+        if is_s3_url(value):
+            stores.append(S3Store(value))
+            continue
         if "://" in value:
             raise ReplicaConfigurationError(
-                f"DISAN_REPLICAS names {value!r}; only local folders can be "
-                "replicas for now. Mount the bucket or give a folder path."
+                f"DISAN_REPLICAS names {value!r}; a replica is a local folder or "
+                "s3://bucket/prefix (an S3-compatible bucket)."
             )
         root = Path(value).expanduser().absolute()
         if root == primary:
@@ -58,14 +62,46 @@ def replica_stores():
                 "replica must be another folder, ideally on another disk."
             )
         stores.append(OCFLStore(root))
+    _check_distinct(stores)
     return stores
 
 
+def _check_distinct(stores):
+    # Two replicas sharing a tree would each count the other's objects.
+    seen = []
+    for store in stores:
+        if not isinstance(store, S3Store):
+            continue
+        for other in seen:
+            if other.bucket == store.bucket and _nested(other.prefix, store.prefix):
+                raise ReplicaConfigurationError(
+                    f"DISAN_REPLICAS names {other.url} and {store.url}, and one "
+                    "lies inside the other; give each replica its own prefix."
+                )
+        seen.append(store)
+
+
+def _nested(first, second):
+    first, second = first + "/", second + "/"
+    return (
+        first == "/"
+        or second == "/"
+        or first.startswith(second)
+        or (second.startswith(first))
+    )
+
+
 def copies():
-    """Return (label, store) for the primary and then each replica."""
-    return [(PRIMARY, get_store())] + [
-        (str(store.root), store) for store in replica_stores()
-    ]
+    """Return (label, store) for the primary and then each replica.
+
+    A bucket that cannot be reached, or does not exist, raises a clear
+    error here, before an audit or repair starts.
+    """
+    stores = replica_stores()
+    for store in stores:
+        if isinstance(store, S3Store):
+            store.check()
+    return [(PRIMARY, get_store())] + [(str(store.root), store) for store in stores]
 
 
 def replicate(object_id, *, document=None):
@@ -96,7 +132,12 @@ def replicate(object_id, *, document=None):
         label = str(store.root)
         try:
             relative = primary_dir.relative_to(primary.root)
-            changed = _replicate_to(store, object_id, source, sizes, relative)
+            if isinstance(store, S3Store):
+                changed = _replicate_to_bucket(
+                    store, primary, object_id, source, relative
+                )
+            else:
+                changed = _replicate_to(store, object_id, source, sizes, relative)
         except (OSError, DisanError) as err:
             logger.error("Replication of %s to %s failed: %s", object_id, label, err)
             results.append(ReplicationResult(label, False, str(err)))
@@ -121,20 +162,70 @@ def _replicate_to(store, object_id, source, sizes, relative):
         existing = target_dir / relative
         same = existing.is_file() and existing.stat().st_size == sizes[relative]
         origin = existing if same else source.object_dir / relative
-        placements.append(Placement(relative, origin, digest, link=same))
-    for version, inventory in sorted(source.version_inventories.items()):
         placements.append(
-            Placement(f"{version}/inventory.json", inventory.source, _digest(inventory))
+            Placement(
+                relative,
+                origin,
+                digest,
+                link=same,
+                algorithm=source.inventory.algorithm,
+            )
         )
+    placements.extend(_version_inventories(source))
     install_copy(
         store, object_id, placements, source.inventory.raw, label=str(store.root)
     )
     return True
 
 
-def _digest(inventory):
-    # read_inventory() checked the sidecar against these very bytes.
-    return hashlib.sha256(inventory.raw).hexdigest()
+def _replicate_to_bucket(store, primary, object_id, source, relative):
+    """Upload what the bucket lacks of the primary's copy; True if it did.
+
+    Files of versions the bucket's own root inventory already holds are
+    taken as they are (the audit re-hashes them); any other file already in
+    the bucket is compared before it is counted as uploaded, and never
+    overwritten (see :mod:`disan.preservation.bucket`).
+    """
+    with bucket.object_lock(object_id):
+        bucket.ensure_root(store, primary.root)
+        target = store.root / relative.as_posix()
+        current, _faults = read_inventory(target)
+        if current is not None and current.raw == source.inventory.raw:
+            return False
+        held = target.files()
+        covered = set()
+        if current is not None and current.data["id"] == source.inventory.data["id"]:
+            covered = set(current.data["versions"])
+
+        placements = [
+            Placement(
+                relative_path,
+                source.object_dir / relative_path,
+                digest,
+                link=relative_path in held
+                and relative_path.split("/", 1)[0] in covered,
+                algorithm=source.inventory.algorithm,
+            )
+            for relative_path, digest in sorted(source.inventory.manifest_paths.items())
+        ]
+        placements.extend(_version_inventories(source))
+        bucket.install_copy(
+            store, object_id, placements, source.inventory.raw, label=str(store.root)
+        )
+    return True
+
+
+def _version_inventories(source):
+    # read_inventory() checked each sidecar against these very bytes.
+    return [
+        Placement(
+            f"{version}/inventory.json",
+            inventory.source,
+            inventory_digest(inventory.raw, inventory.algorithm),
+            algorithm=inventory.algorithm,
+        )
+        for version, inventory in sorted(source.version_inventories.items())
+    ]
 
 
 def _record(document, object_id, label, source, error):

@@ -6,11 +6,12 @@ from the target copy itself (a hard link, when that file is known good) or
 from another copy (a verified copy), then switch the tree in atomically with
 :meth:`OCFLStore.install_object`. Nothing in a storage root is overwritten
 in place, and files of the replaced tree named as damaged are moved to the
-quarantine folder instead of being deleted.
+quarantine folder instead of being deleted. A copy in a bucket has no
+atomic switch: :mod:`disan.preservation.bucket` writes it instead.
 """
 
 import errno
-import hashlib
+import json
 import logging
 import os
 import re
@@ -26,10 +27,12 @@ from disan.preservation.fixity import (
     DECLARATION,
     DECLARATION_TEXT,
     INVENTORY,
-    SIDECAR,
-    sha256_file,
+    file_digest,
+    inventory_digest,
+    sidecar_name,
 )
 from disan.preservation.storage import durable
+from disan.preservation.storage.s3 import S3Store
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +42,14 @@ class Placement:
     """Where one file of the new tree comes from."""
 
     relative: str
-    source: Path
-    # SHA-256 the written file must have; checked again after writing.
+    # A local Path or an S3Path.
+    source: object
+    # Digest the written file must have; checked again after writing.
     digest: str
-    # True: hard link from the target copy itself, already known good.
+    # True: the target copy's own file, already known good (a hard link).
     link: bool = False
+    # The object's digest algorithm, which ``digest`` is in.
+    algorithm: str = "sha256"
 
 
 def install_copy(store, object_id, placements, inventory_raw, *, set_aside=(), label):
@@ -54,6 +60,19 @@ def install_copy(store, object_id, placements, inventory_raw, *, set_aside=(), l
     ``set_aside`` are moved to quarantine. Return (relative path,
     quarantine path) pairs.
     """
+    if isinstance(store, S3Store):
+        # Imported here: the bucket module builds on this one.
+        from disan.preservation import bucket
+
+        with bucket.object_lock(object_id):
+            return bucket.install_copy(
+                store,
+                object_id,
+                placements,
+                inventory_raw,
+                set_aside=set_aside,
+                label=label,
+            )
     quarantined = []
 
     def build(target):
@@ -77,11 +96,12 @@ def build_tree(target, placements, inventory_raw):
             continue
         _copy_verified(placement, destination)
         if placement.relative.endswith("/" + INVENTORY):
-            _write_sidecar(destination.parent, placement.digest)
+            _write_sidecar(destination.parent, placement.digest, placement.algorithm)
 
     # The root inventory, its sidecar and the declaration close the tree.
+    algorithm = json.loads(inventory_raw)["digestAlgorithm"]
     durable.write_file(target / INVENTORY, inventory_raw)
-    _write_sidecar(target, hashlib.sha256(inventory_raw).hexdigest())
+    _write_sidecar(target, inventory_digest(inventory_raw, algorithm), algorithm)
     durable.write_file(target / DECLARATION, DECLARATION_TEXT)
 
 
@@ -97,7 +117,9 @@ def _link(source, destination):
 
 def _copy_verified(placement, destination):
     try:
-        digest, _size = durable.copy_with_digest(placement.source, destination)
+        digest, _size = durable.copy_with_digest(
+            placement.source, destination, placement.algorithm
+        )
     except OSError as err:
         raise RestoreError(
             f"Cannot copy {placement.source} to {destination} ({err}); check "
@@ -109,7 +131,7 @@ def _copy_verified(placement, destination):
             f"{placement.digest}; it changed or is damaged. Run `disan audit`."
         )
     # Read back what reached the disk, not what passed through memory.
-    written, _size = sha256_file(destination)
+    written, _size = file_digest(destination, placement.algorithm)
     if written != placement.digest:
         raise RestoreError(
             f"The copy {destination} of {placement.source} reads back as "
@@ -117,8 +139,13 @@ def _copy_verified(placement, destination):
         )
 
 
-def _write_sidecar(folder, digest):
-    durable.write_file(folder / SIDECAR, f"{digest} {INVENTORY}\n".encode("ascii"))
+def _write_sidecar(folder, digest, algorithm):
+    durable.write_file(folder / sidecar_name(algorithm), sidecar_text(digest))
+
+
+def sidecar_text(digest):
+    """Return the bytes of an inventory sidecar recording ``digest``."""
+    return f"{digest} {INVENTORY}\n".encode("ascii")
 
 
 def quarantine(old_tree, relatives, label, object_name):
@@ -129,10 +156,7 @@ def quarantine(old_tree, relatives, label, object_name):
     """
     if not relatives:
         return []
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
-    folder = (
-        Path(settings.DISAN_HOME) / "quarantine" / stamp / _slug(label) / object_name
-    )
+    folder = quarantine_folder(label, object_name)
     moved = []
     for relative in sorted(set(relatives)):
         source = Path(old_tree) / relative
@@ -144,6 +168,12 @@ def quarantine(old_tree, relatives, label, object_name):
         moved.append((relative, destination))
         logger.warning("Quarantined %s of copy %s as %s", relative, label, destination)
     return moved
+
+
+def quarantine_folder(label, object_name):
+    """Return a new folder for damaged files of one copy of one object."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    return Path(settings.DISAN_HOME) / "quarantine" / stamp / _slug(label) / object_name
 
 
 def _slug(label):

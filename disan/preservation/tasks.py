@@ -5,7 +5,8 @@ import logging
 from celery import shared_task
 from django.db import close_old_connections
 
-from disan.preservation import audit, schedule
+from disan.core.exceptions import DisanError
+from disan.preservation import alerts, audit, schedule
 from disan.preservation.replicas import copies
 
 logger = logging.getLogger(__name__)
@@ -15,7 +16,12 @@ logger = logging.getLogger(__name__)
 def periodic_audit():
     """Audit this period's slice of objects; return how many were audited."""
     close_old_connections()
-    configured = copies()
+    try:
+        configured = copies()
+    except DisanError as err:
+        # Auditing without a replica would pass over its damage: tell people.
+        alerts.notify_unavailable(err)
+        return 0
     object_ids = schedule.due_objects(audit.list_object_ids(configured))
     if not object_ids:
         return 0

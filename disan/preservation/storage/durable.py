@@ -21,16 +21,19 @@ _RENAME_EXCHANGE = 2
 _renameat2 = None
 
 
-def copy_with_digest(source, target):
+def copy_with_digest(source, target, algorithm="sha256"):
     """Copy ``source`` to a new file ``target``; fsync it.
 
-    Return (sha256 hex digest, size in bytes) of the bytes written, so the
+    ``source`` is a local path or anything with ``open("rb")`` (a file in a
+    bucket). Return (hex digest, size in bytes) of the bytes written, so the
     caller can check them against the digest recorded in the inventory.
     """
-    digest = hashlib.sha256()
+    digest = hashlib.new(algorithm)
     size = 0
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(source, "rb") as reader, open(target, "xb") as writer:
+    local = isinstance(source, str | os.PathLike)
+    opened = open(source, "rb") if local else source.open("rb")
+    with opened as reader, open(target, "xb") as writer:
         while chunk := reader.read(CHUNK_BYTES):
             digest.update(chunk)
             writer.write(chunk)

@@ -336,6 +336,10 @@ class OCFLStore(ObjectStore):
 
     # --- Storage root ---------------------------------------------------
 
+    def declared(self):
+        """Return True if the storage root exists and holds its declaration."""
+        return self._declared()
+
     def _declared(self):
         return self.root.is_dir() and any(self.root.glob("0=ocfl_*"))
 

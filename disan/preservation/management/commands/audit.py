@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
 from disan.preservation.audit import audit
 
@@ -34,7 +35,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ensure_ready()
-        report = audit(options["objects"], workers=options["workers"])
+        try:
+            report = audit(options["objects"], workers=options["workers"])
+        except DisanError as err:
+            # A replica that cannot be reached or is misconfigured.
+            raise CommandError(str(err), returncode=2) from err
         if options["json"]:
             self.stdout.write(
                 json.dumps(report.as_dict(), ensure_ascii=False, indent=2)

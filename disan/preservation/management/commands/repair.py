@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
 from disan.preservation.repair import repair
 
@@ -34,7 +35,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ensure_ready()
-        report = repair(options["objects"], dry_run=options["dry_run"])
+        try:
+            report = repair(options["objects"], dry_run=options["dry_run"])
+        except DisanError as err:
+            # A replica that cannot be reached or is misconfigured.
+            raise CommandError(str(err), returncode=2) from err
         if options["json"]:
             self.stdout.write(
                 json.dumps(

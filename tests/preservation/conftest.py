@@ -1,5 +1,7 @@
 """Fixtures for the preservation tests: a store and source files."""
 
+import hashlib
+import logging
 from pathlib import Path
 
 import ocfl
@@ -41,3 +43,51 @@ def assert_root_valid(root, objects):
 def tree(folder):
     """Return every path under ``folder``, relative and sorted."""
     return sorted(str(p.relative_to(folder)) for p in Path(folder).rglob("*"))
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 API (moto's server) on a free port of 127.0.0.1."""
+    from moto.server import ThreadedMotoServer
+
+    # One line per request would drown a failing test's output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, settings, monkeypatch, request):
+    """A new, empty bucket on the test S3 server; return its boto3 client too.
+
+    Returns (client, bucket name). DISAN_S3_* point at the server; boto3
+    reads the test credentials from the environment like in production.
+    """
+    import boto3
+
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "disan-test",
+        "AWS_SECRET_ACCESS_KEY": "disan-test-secret",
+        "AWS_SESSION_TOKEN": "",
+        "AWS_PROFILE": "",
+    }.items():
+        if value:
+            monkeypatch.setenv(name, value)
+        else:
+            monkeypatch.delenv(name, raising=False)
+    settings.DISAN_S3_ENDPOINT_URL = s3_endpoint
+    settings.DISAN_S3_REGION = "us-east-1"
+    settings.DISAN_S3_MAX_ATTEMPTS = 1
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="disan-test",
+        aws_secret_access_key="disan-test-secret",
+    )
+    bucket = "disan-" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:20]
+    client.create_bucket(Bucket=bucket)
+    return client, bucket

@@ -2,8 +2,13 @@
 
 Matching is done on the folded form, but what is shown is always the text
 as written, with its diacritics and case. Instead of folding the whole text
-(which would lose the offsets into the original), each query token becomes a
-regular expression accepting every accented form of its letters.
+word by word (which would lose the offsets into the original), each
+character is folded on its own into a copy of the same length: every Latin
+letter that folds to one ASCII letter becomes that letter, in lower case.
+The query words are found in that copy by a pattern of plain words, which
+costs next to nothing to build for each query; a match counts when it
+begins a word of the original text and that whole word (or, for a prefix,
+its beginning) folds to a query word.
 """
 
 import functools
@@ -29,35 +34,25 @@ MAX_MATCHES = 500
 MAX_ANCHORS = 50
 
 _SPACE = re.compile(r"\s+")
-_WORD_CHAR = f"[^\\W_{vietnamese.CJK_CLASS}]"
+# A letter or digit that is not an ideograph: what words are made of.
+_WORD_CHAR = re.compile(f"[^\\W_{vietnamese.CJK_CLASS}]|[\u0300-\u036f]")
+_WORD_REST = re.compile(f"(?:{_WORD_CHAR.pattern})*")
 
 
 @functools.cache
-def _letter_variants():
-    """Map each ASCII letter to the Latin letters that fold to it."""
-    variants = {}
+def _fold_table():
+    """Map each Latin letter folding to one ASCII letter to that letter."""
+    table = {}
     for code in [*range(0x41, 0x7B), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        char = chr(code)
-        folded = vietnamese.fold(char)
+        folded = vietnamese.fold(chr(code))
         if len(folded) == 1 and "a" <= folded <= "z":
-            variants.setdefault(folded, set()).add(char)
-    return {letter: "".join(sorted(chars)) for letter, chars in variants.items()}
+            table[code] = folded
+    return table
 
 
-def _token_regex(folded_token, prefix=False):
-    variants = _letter_variants()
-    parts = []
-    for char in folded_token:
-        if char in variants:
-            parts.append(f"[{re.escape(variants[char])}]")
-        else:
-            parts.append(re.escape(char))
-    body = "".join(parts)
-    if vietnamese.is_cjk(folded_token):
-        return body
-    if prefix:
-        return f"(?<!{_WORD_CHAR}){body}(?:{_WORD_CHAR}|[\u0300-\u036f])*"
-    return f"(?<!{_WORD_CHAR}){body}(?!{_WORD_CHAR})"
+@functools.lru_cache(maxsize=65536)
+def _fold_word(word):
+    return vietnamese.fold(word)
 
 
 class Highlighter:
@@ -69,28 +64,44 @@ class Highlighter:
         self.prefixes = tuple(prefixes)
         # Longest first, so a token is not shadowed by a shorter one.
         ordered = sorted(self.tokens, key=lambda token: (-len(token), token))
-        regexes = [_token_regex(token, token in self.prefixes) for token in ordered]
-        self.pattern = re.compile("|".join(regexes), re.IGNORECASE) if ordered else None
+        self.pattern = (
+            re.compile("|".join(map(re.escape, ordered)), re.IGNORECASE)
+            if ordered
+            else None
+        )
 
     def matches(self, text):
-        """Return (match, folded token) pairs of query tokens in ``text``."""
+        """Return (start, end, folded token) of query tokens in ``text``."""
         if self.pattern is None or not text:
             return []
+        text = text[:SCAN_CHARS]
+        folded = text.translate(_fold_table())
         found = []
-        for match in self.pattern.finditer(text, 0, SCAN_CHARS):
-            # The pattern is generous about letters; keep true fold matches.
-            token = vietnamese.fold(match.group(0))
-            if token in self.tokens or token.startswith(self.prefixes):
-                found.append((match, self._matched(token)))
-                if len(found) == MAX_MATCHES:
-                    break
+        position = 0
+        while len(found) < MAX_MATCHES:
+            match = self.pattern.search(folded, position)
+            if match is None:
+                break
+            start = match.start()
+            if vietnamese.is_cjk(match.group(0)):
+                # An ideograph is a word of its own, whatever stands beside it.
+                found.append((start, match.end(), match.group(0)))
+                position = match.end()
+                continue
+            end = _word_end(folded, start)
+            position = end
+            if start and _WORD_CHAR.match(folded, start - 1):
+                continue  # inside a word
+            token = self._matched(_fold_word(text[start:end]))
+            if token is not None:
+                found.append((start, end, token))
         return found
 
-    def _matched(self, token):
-        """Return the query token ``token`` (a folded word) stands for."""
-        if token in self.tokens:
-            return token
-        return next(prefix for prefix in self.prefixes if token.startswith(prefix))
+    def _matched(self, word):
+        """Return the query token the folded ``word`` stands for, or None."""
+        if word in self.tokens:
+            return word
+        return next((p for p in self.prefixes if word.startswith(p)), None)
 
     def mark(self, text):
         """Return all of ``text`` escaped, with every match marked."""
@@ -125,30 +136,36 @@ def plain_snippet(fields):
     return ""
 
 
+def _word_end(text, start):
+    """Return where the word beginning at ``start`` of ``text`` ends."""
+    return _WORD_REST.match(text, start).end()
+
+
 def _distinct(found):
-    return len({token for _, token in found})
+    return len({token for _, _, token in found})
 
 
 def _window(text, found):
     """Return (start, end) of the excerpt holding the most distinct tokens."""
-    best_anchor, best_count = found[0][0], 0
-    for index, (anchor, _) in enumerate(found[:MAX_ANCHORS]):
-        limit = anchor.start() + SNIPPET_CHARS
+    best_anchor, best_count = found[0], 0
+    for index, anchor in enumerate(found[:MAX_ANCHORS]):
+        limit = anchor[0] + SNIPPET_CHARS
         inside = set()
-        for match, token in found[index:]:
-            if match.end() > limit:
+        for _, match_end, token in found[index:]:
+            if match_end > limit:
                 break
             inside.add(token)
         if len(inside) > best_count:
             best_anchor, best_count = anchor, len(inside)
 
-    start = max(0, best_anchor.start() - CONTEXT_CHARS)
+    anchor_start, anchor_end, _ = best_anchor
+    start = max(0, anchor_start - CONTEXT_CHARS)
     if start > 0:
         # Begin at a word boundary when one is near, never after the match.
-        space = text.find(" ", start, best_anchor.start())
+        space = text.find(" ", start, anchor_start)
         start = space + 1 if space != -1 else start
     end = _cut_end(text, min(len(text), start + SNIPPET_CHARS))
-    return start, max(end, best_anchor.end())
+    return start, max(end, anchor_end)
 
 
 def _cut_end(text, end):
@@ -162,12 +179,12 @@ def _cut_end(text, end):
 def _render(text, found, start, end):
     pieces = ["…"] if start > 0 else []
     position = start
-    for match, _ in found:
-        if match.start() < position or match.end() > end:
+    for match_start, match_end, _ in found:
+        if match_start < position or match_end > end:
             continue
-        pieces.append(_escape(text[position : match.start()]))
-        pieces.append(f"<mark>{_escape(match.group(0))}</mark>")
-        position = match.end()
+        pieces.append(_escape(text[position:match_start]))
+        pieces.append(f"<mark>{_escape(text[match_start:match_end])}</mark>")
+        position = match_end
     pieces.append(_escape(text[position:end]))
     if end < len(text):
         pieces.append("…")

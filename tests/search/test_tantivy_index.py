@@ -25,7 +25,8 @@ def test_index_of_another_schema_version_asks_for_a_reindex(tmp_path):
     with pytest.raises(SearchIndexError) as caught:
         backend.count()
     assert str(caught.value) == (
-        f"Search index {folder} has schema version 99, this Disan uses 1; run "
+        f"Search index {folder} has schema version 99, this Disan uses "
+        f"{SCHEMA_VERSION}; run "
         "`disan reindex` to rebuild it."
     )
     backend.clear()

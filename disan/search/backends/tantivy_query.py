@@ -1,0 +1,206 @@
+"""Queries over Disan's Tantivy index: matching, ranking tiers and counts.
+
+A search runs as two kinds of work, which the backend runs side by side
+(Tantivy releases the GIL):
+
+* the count: one aggregation over every folded match, bucketed by access
+  level (and, for facets, by facet value within each level), from which the
+  visible buckets are summed. Bucketing instead of leaving hidden levels
+  out keeps an exclusion out of the walk over the posting lists;
+* the page: the exact tier first (every term with the diacritics as
+  typed, ranked by BM25F over the exact words), then, only if that tier
+  runs out before the page ends, the folded matches outside it. The exact
+  tier is far smaller than the folded matches for most accented queries
+  and is all a first page needs when it holds ten documents; a folded
+  query then needs no second pass either when its exact tier is full.
+
+Hidden documents are dropped from the ranked hits by their access code (a
+fast field) rather than excluded in the query; a page that loses too many
+that way is asked again with the exclusion.
+"""
+
+import tantivy
+
+from disan.search import query as query_parser
+from disan.search.backends import ranking
+from disan.search.backends.base import FACET_NAMES, empty_facets, sort_facets
+from disan.search.backends.tantivy_schema import (
+    HEAD_BOOST,
+    level_code,
+    pair_tokens,
+)
+
+# Facet values counted per facet and access level; more are cut.
+MAX_FACET_VALUES = 10_000
+
+# Distinct access levels counted; there are three.
+MAX_LEVELS = 100
+
+# Ranked hits asked for beyond the page, to make up for hidden ones.
+SPARE_HITS = 10
+
+Must = tantivy.Occur.Must
+MustNot = tantivy.Occur.MustNot
+Should = tantivy.Occur.Should
+
+
+def matching(schema, searcher, parsed, filters, form="f_"):
+    """Return the query of documents matching every term of ``parsed`` in
+    the ``form`` ("f_" folded, "x_" exact) fields, and ``filters``."""
+    clauses = [
+        (Must, _filter(schema, name, values)) for name, values in filters.items()
+    ]
+    if not parsed:
+        clauses.append((Must, tantivy.Query.all_query()))
+    for term in parsed.terms:
+        clauses.append((Must, _term(schema, searcher, term, form)))
+        if term.prefix or len(term.tokens) > 1:
+            clauses.append((Should, _head(schema, searcher, term)))
+    return tantivy.Query.boolean_query(clauses)
+
+
+def count(searcher, query, visible, facets):
+    """Return (total, facets) of the documents of ``query`` at a ``visible``
+    access level; the facets are empty unless ``facets``."""
+    levels = {"terms": {"field": "access_level", "size": MAX_LEVELS}}
+    if facets:
+        levels["aggs"] = {
+            name: {"terms": {"field": name, "size": MAX_FACET_VALUES}}
+            for name in FACET_NAMES
+        }
+    found = searcher.aggregate(query, {"level": levels})
+
+    total = 0
+    counts = {name: {} for name in FACET_NAMES}
+    for bucket in found["level"]["buckets"]:
+        if bucket["key"] not in visible:
+            continue
+        total += int(bucket["doc_count"])
+        for name in FACET_NAMES if facets else ():
+            values = counts[name]
+            for value in bucket[name]["buckets"]:
+                key = str(value["key"])
+                values[key] = values.get(key, 0) + int(value["doc_count"])
+    if not facets:
+        return total, empty_facets()
+    return total, sort_facets({name: list(v.items()) for name, v in counts.items()})
+
+
+def ranked_page(schema, searcher, parsed, filters, hidden, offset, limit, read):
+    """Return [(score, address)] of one page ranked by relevance: the exact
+    tier (score 1 and more), then the other folded matches (below 1).
+
+    ``read`` returns the stored fields of an address (id first).
+    """
+    wanted = offset + limit
+    exact = matching(schema, searcher, parsed, filters, "x_")
+    page = [
+        (1.0 + ranking.share(raw), address)
+        for raw, address in _top(schema, searcher, exact, wanted, hidden)
+    ]
+    if len(page) < wanted:
+        # The exact tier ran out, so all of its visible documents are on
+        # this page or before it: the folded matches without them follow.
+        # Hidden ones left in are dropped like any other hidden hit.
+        folded = matching(schema, searcher, parsed, filters)
+        if page:
+            ids = [read(address)[0] for _, address in page]
+            folded = tantivy.Query.boolean_query(
+                [
+                    (Must, folded),
+                    (MustNot, tantivy.Query.term_set_query(schema, "id", ids)),
+                ]
+            )
+        rest = _top(schema, searcher, folded, wanted - len(page), hidden)
+        page += [(ranking.share(raw), address) for raw, address in rest]
+    return page[offset:wanted]
+
+
+def sorted_page(schema, searcher, query, hidden, sort, offset, limit):
+    """Return [(0.0, address)] of one page of ``query`` sorted by title or
+    creation time."""
+    if hidden:
+        query = tantivy.Query.boolean_query(
+            [(Must, query), (MustNot, _levels(schema, hidden))]
+        )
+    if sort == "title":
+        options = {"order_by_field": "title_key", "order": tantivy.Order.Asc}
+    else:
+        options = {"order_by_field": "created", "order": tantivy.Order.Desc}
+    result = searcher.search(query, limit, count=False, offset=offset, **options)
+    return [(0.0, address) for _, address in result.hits]
+
+
+def _top(schema, searcher, query, wanted, hidden):
+    """Return the best ``wanted`` [(raw score, address)] of ``query`` at a
+    visible level, or all of them if there are fewer."""
+    if not hidden:
+        return searcher.search(query, wanted, count=False).hits
+    asked = wanted + SPARE_HITS
+    hits = searcher.search(query, asked, count=False).hits
+    codes = searcher.fast_field_values("access_code", [a for _, a in hits])
+    hidden_codes = {level_code(level) for level in hidden}
+    kept = [
+        hit for hit, code in zip(hits, codes, strict=True) if code not in hidden_codes
+    ]
+    if len(kept) >= wanted or len(hits) < asked:
+        return kept[:wanted]
+    # Too many hidden documents rank high: leave them out in the query.
+    query = tantivy.Query.boolean_query(
+        [(Must, query), (MustNot, _levels(schema, hidden))]
+    )
+    return searcher.search(query, wanted, count=False).hits
+
+
+def _term(schema, searcher, term, form):
+    """Return the query of one term in the ``form`` fields."""
+    tokens = term.folded if form == "f_" else term.tokens
+    if term.prefix:
+        words = _expand(searcher, form + "words", tokens[0])
+        if not words:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(schema, form + "words", words)
+    if len(tokens) == 1:
+        return tantivy.Query.term_query(schema, form + "words", tokens[0])
+    pairs = pair_tokens(tokens)
+    if len(pairs) == 1:
+        return tantivy.Query.term_query(schema, form + "pairs", pairs[0])
+    return tantivy.Query.phrase_query(schema, form + "pairs", pairs)
+
+
+def _head(schema, searcher, term):
+    """Return the query adding :data:`HEAD_BOOST` to documents with a prefix
+    or phrase term in a short column."""
+    if term.prefix:
+        words = _expand(searcher, "f_head", term.folded[0])
+        if not words:
+            return tantivy.Query.empty_query()
+        query = tantivy.Query.term_set_query(schema, "f_head", words)
+    else:
+        pairs = [
+            (Must, tantivy.Query.term_query(schema, "f_head", pair))
+            for pair in pair_tokens(term.folded)
+        ]
+        query = tantivy.Query.boolean_query(pairs)
+    return tantivy.Query.const_score_query(query, HEAD_BOOST)
+
+
+def _levels(schema, levels):
+    return tantivy.Query.term_set_query(schema, "access_level", list(levels))
+
+
+def _filter(schema, field, values):
+    """Return a query matching any of ``values`` that adds no score."""
+    return tantivy.Query.const_score_query(
+        tantivy.Query.term_set_query(schema, field, list(values)), 0.0
+    )
+
+
+def _expand(searcher, field, prefix):
+    """Return the indexed words of ``field`` starting with ``prefix``."""
+    return [
+        word
+        for word, _ in searcher.terms_with_prefix(
+            field, prefix, limit=query_parser.MAX_PREFIX_WORDS
+        )
+    ]

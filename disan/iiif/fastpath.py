@@ -1,22 +1,22 @@
-"""Answer anonymous IIIF image requests from the tile cache before Django.
+"""Answer anonymous IIIF image requests before Django.
 
-A tile already on disk costs a few hundred microseconds to find; the full
-Django request cycle around it (middleware, URL resolution, sessions) costs
-several times that. This WSGI wrapper takes only requests it can answer
-completely: a GET of an image URI, with no session cookie, for a page whose
-row is fresh in :mod:`disan.iiif.cache`: from the tile cache, or rendered
-and kept there. For
-those it still asks :func:`disan.iiif.lookups.check_access` (and so
-:mod:`disan.access.policy`) every time, then sends the file with the
-server's ``wsgi.file_wrapper``. Everything else, errors included, goes to
-Django unchanged, so this module never decides what an error looks like.
+The full Django request cycle around a tile (middleware, URL resolution,
+sessions) costs several times the tile itself. This WSGI wrapper takes only
+requests it can answer completely: a GET of an image URI, with no session
+cookie, answered from the stored JPEG tile, the tile cache, or rendered and
+then kept there. For every one it still decides access as the view does —
+:func:`disan.iiif.cache.viewable_page` for an anonymous user, with the
+document's access level and status read from the database — and sends a
+cached file with the server's ``wsgi.file_wrapper``. Everything else, errors
+included, goes to Django unchanged, so this module never decides what an
+error looks like.
 
 Trade-off: the headers Django's middleware adds are set here from the same
 settings; ``tests/iiif/test_cache_fastpath.py`` compares both answers and
 fails when they part.
 """
 
-import io
+import gc
 import logging
 import os
 import re
@@ -27,7 +27,7 @@ from django.core.handlers.wsgi import get_script_name
 from django.http import Http404
 from django.http.request import split_domain_port, validate_host
 
-from disan.iiif import images
+from disan.iiif import images, tiles
 from disan.iiif.exceptions import InvalidRequest, PyramidMissing
 
 logger = logging.getLogger(__name__)
@@ -51,17 +51,22 @@ class CachedImageApplication:
             answer = None
         if answer is None:
             return self.application(environ, start_response)
-        status, headers, handle = answer
+        status, headers, body = answer
         start_response(status, headers)
-        if handle is None:
+        if body is None:
             return []
+        if not hasattr(body, "fileno"):
+            return body
         wrapper = environ.get("wsgi.file_wrapper")
         if wrapper is not None:
-            return wrapper(handle, _BLOCK)
-        return _chunks(handle)
+            return wrapper(body, _BLOCK)
+        return _chunks(body)
 
     def _answer(self, environ):
-        """Return ``(status, headers, file or None)``, or ``None`` for Django."""
+        """Return ``(status, headers, body)``, or ``None`` for Django.
+
+        The body is an open file, or an iterable of bytes.
+        """
         match = _IMAGE_PATH.fullmatch(environ.get("PATH_INFO", ""))
         if (
             match is None
@@ -78,44 +83,62 @@ class CachedImageApplication:
         from django.contrib.auth.models import AnonymousUser
 
         from disan.iiif import cache as iiif_cache
-        from disan.iiif.lookups import check_access
-
-        image_id, region, size, rotation, quality_format = match.groups()
-        page = iiif_cache.fresh_page(image_id)
-        if page is None:
-            return None
 
         # Access first, on every request, as the Django view decides it.
+        image_id, region, size, rotation, quality_format = match.groups()
         try:
-            check_access(AnonymousUser(), iiif_cache.current_document(page), image_id)
+            page = iiif_cache.viewable_page(AnonymousUser(), image_id)
             found = iiif_cache.rendering(page, region, size, rotation, quality_format)
         except (Http404, PermissionDenied, InvalidRequest, PyramidMissing):
             return None
 
         request, path, key, etag = found.request, found.path, found.key, found.etag
-        canonical = request.canonical()
         base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
-        headers = _headers(base_url + get_script_name(environ), image_id, canonical)
+        headers = _headers(
+            base_url + get_script_name(environ), image_id, request.canonical()
+        )
         headers.append(("ETag", etag))
         if etag in _if_none_match(environ.get("HTTP_IF_NONE_MATCH", "")):
             return "304 Not Modified", headers, None
-        tiles = iiif_cache.tile_cache()
-        handle = tiles.open(key, request.format)
         headers.append(("Content-Type", images.MEDIA_TYPES[request.format]))
-        if handle is not None:
-            size = os.fstat(handle.fileno()).st_size
-            headers.append(("Content-Length", str(size)))
-            return "200 OK", headers, handle
 
-        # Not cached: rendered here too. A failure goes to Django, which
-        # renders again and answers the error as the view does.
+        # A failure to read the pyramid goes to Django, which tries again
+        # and answers the error as the view does.
         try:
-            body = images.render(request, page, path)
+            body = images.from_stored_tile(request, page, path)
+            if body is not None:
+                headers.append(("Content-Length", str(len(body))))
+                return "200 OK", headers, [body]
+            tiles = iiif_cache.tile_cache()
+            handle = tiles.open(key, request.format)
+            if handle is not None:
+                size = os.fstat(handle.fileno()).st_size
+                headers.append(("Content-Length", str(size)))
+                return "200 OK", headers, handle
+            body = images.render_pixels(request, page, path)
         except PyramidMissing:
             return None
-        tiles.store(key, request.format, body)
         headers.append(("Content-Length", str(len(body))))
-        return "200 OK", headers, io.BytesIO(body)
+        return "200 OK", headers, _KeptAfterSending(body, tiles, key, request.format)
+
+
+class _KeptAfterSending:
+    """A new rendering as a response body, put in the tile cache once sent.
+
+    The server calls ``close()`` after the last byte went out, so the
+    client does not wait for the disk.
+    """
+
+    def __init__(self, body, tiles, key, suffix):
+        self.body = body
+        self.kept = (tiles, key, suffix)
+
+    def __iter__(self):
+        yield self.body
+
+    def close(self):
+        tiles, key, suffix = self.kept
+        tiles.store(key, suffix, self.body)
 
 
 def _headers(base_url, image_id, canonical):
@@ -157,11 +180,23 @@ def wrap(application):
 def serve_application():
     """Return Disan's WSGI application behind the fast path (for gunicorn)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disan.settings")
+    from django.db import connections
     from django.urls import get_resolver
 
     from disan.wsgi import application  # sets Django up
 
-    # Load the URL configuration, and with it every view module, now rather
-    # than in the first request, which would stall all the others waiting.
+    # Load the URL configuration, and with it every view module, and the
+    # JPEG codec now rather than in the first request, which would stall
+    # all the others waiting.
     get_resolver().url_patterns  # noqa: B018
+    tiles.jpeg_codec()
+    # Loaded before the server forks its processes (--preload): none may
+    # inherit a database connection.
+    connections.close_all()
+
+    # What is loaded by now lives as long as the process: the collector
+    # need not walk it again, and its full passes, which stall every thread
+    # of the process, stay short.
+    gc.collect()
+    gc.freeze()
     return wrap(application)

@@ -19,7 +19,7 @@ from django.http import (
     HttpResponseRedirect,
     HttpResponseServerError,
 )
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.http import require_http_methods
 
 from disan.catalog.models import AccessLevel
@@ -167,16 +167,26 @@ def image(request, image_id, region, size, rotation, quality_format):
 
 def image_link(base_url, image_id, canonical):
     """Return the Link header of a rendering: its canonical URI and profile."""
-    base = reverse("iiif:image-base", args=[image_id])
+    base = _image_base_path(get_script_prefix(), image_id)
     return (
         f'<{base_url}{base}/{canonical}>;rel="canonical", <{PROFILE_URI}>;rel="profile"'
     )
 
 
+@functools.lru_cache(maxsize=4096)
+def _image_base_path(script_prefix, image_id):
+    # Resolving a URL name costs more than a small tile answered from disk;
+    # the answer depends only on these two.
+    return reverse("iiif:image-base", args=[image_id])
+
+
 def _rendering(request, image_request, page, path, key, headers):
-    """Answer from the tile cache, or render, keep and answer."""
-    tiles = iiif_cache.tile_cache()
+    """Answer from a stored tile or the tile cache, or render, keep and answer."""
     content_type = images.MEDIA_TYPES[image_request.format]
+    stored = images.from_stored_tile(image_request, page, path)
+    if stored is not None:
+        return HttpResponse(stored, content_type=content_type, headers=headers)
+    tiles = iiif_cache.tile_cache()
     cached = tiles.open(key, image_request.format)
     if cached is not None and request.method == "HEAD":
         # Read, not streamed, so Content-Length is that of the GET answer.
@@ -189,7 +199,7 @@ def _rendering(request, image_request, page, path, key, headers):
         # The cache file's name is no name for the image.
         del response["Content-Disposition"]
         return response
-    body = images.render(image_request, page, path)
+    body = images.render_pixels(image_request, page, path)
     tiles.store(key, image_request.format, body)
     return HttpResponse(body, content_type=content_type, headers=headers)
 

@@ -1,19 +1,13 @@
-"""The image view with its caches: hits, ETags, headers, access, stored tiles."""
+"""The image view with its caches: hits, ETags, headers, access."""
 
 import os
 from pathlib import Path
 
 import pytest
-import pyvips
 from django.conf import settings
 
 from disan.catalog.models import AccessLevel, HeritageDocument
-from disan.derivatives.images import make_pyramid
-from disan.iiif import images
 from disan.iiif.cache import cache_key, tile_cache
-from disan.iiif.parameters import parse_image_request
-
-from .conftest import SHARED
 
 pytestmark = pytest.mark.django_db
 
@@ -173,104 +167,3 @@ def test_cache_off_renders_every_time(client, page, settings):
     assert not client.get(url(page)).streaming
     assert not client.get(url(page)).streaming
     assert cached_renderings() == []
-
-
-@pytest.fixture
-def scan_page(make_document, make_page):
-    """A page of the real 2000x1773 Hán scan, its pyramid made at ingest."""
-    scan = pyvips.Image.new_from_file(
-        str(SHARED / "samples" / "dai-nam-nhat-thong-chi" / "page_001.jpg")
-    )
-    page = make_page(
-        make_document(title="Đại Nam nhất thống chí, quyển 1"),
-        width=2000,
-        height=1773,
-        image=scan,
-    )
-    make_pyramid(scan, Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path)
-    return page
-
-
-def request_for(page, region, size, quality_format="default.jpg", rotation="0"):
-    return parse_image_request(
-        region, size, rotation, quality_format, width=page.width, height=page.height
-    )
-
-
-@pytest.mark.parametrize(
-    ("region", "size", "level", "left", "top"),
-    [
-        ("256,512,256,256", "256,", 0, 256, 512),
-        ("1536,1536,256,237", "256,", None, None, None),
-        ("1024,0,976,1024", "244,", None, None, None),
-        ("512,0,512,512", "256,", 1, 256, 0),
-        ("0,0,1024,1024", "256,", 2, 0, 0),
-        ("0,0,2000,1773", "250,", 3, 0, 0),
-    ],
-)
-def test_aligned_whole_tiles_are_the_stored_jpeg(
-    scan_page, region, size, level, left, top
-):
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / scan_page.pyramid_path
-    stored = images.stored_tile(path, request_for(scan_page, region, size), scan_page)
-    if level is None or size == "250,":
-        # Edge tiles and the single top tile (250x221, padded to 256) are
-        # cut, not copied.
-        assert stored is None
-        return
-    tile = pyvips.Image.new_from_buffer(stored, "")
-    assert (tile.width, tile.height, tile.bands) == (256, 256, 3)
-    expected = pyvips.Image.tiffload(str(path), page=level).crop(left, top, 256, 256)
-    assert (tile - expected).abs().max() == 0
-
-
-@pytest.mark.parametrize(
-    ("quality_format", "rotation"),
-    [
-        ("default.png", "0"),
-        ("gray.jpg", "0"),
-        ("default.jpg", "!0"),
-        ("default.jpg", "90"),
-    ],
-)
-def test_other_renderings_of_an_aligned_tile_are_not_copied(
-    scan_page, quality_format, rotation
-):
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / scan_page.pyramid_path
-    request = request_for(scan_page, "0,0,256,256", "256,", quality_format, rotation)
-    assert images.stored_tile(path, request, scan_page) is None
-
-
-def test_rgb_jpeg_levels_are_rendered_not_copied(page):
-    """Tiles kept as RGB (not YCbCr) JPEG would be read with wrong colours."""
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path
-    request = request_for(page, "0,0,256,256", "256,")
-    assert images.stored_tile(path, request, page) is None
-
-
-def test_a_copied_tile_is_served_like_a_rendered_one(client, scan_page):
-    response = client.get(url(scan_page, "256,512,256,256/256,/0/default.jpg"))
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / scan_page.pyramid_path
-    request = request_for(scan_page, "256,512,256,256", "256,")
-    assert response.content == images.stored_tile(path, request, scan_page)
-    assert response["Content-Type"] == "image/jpeg"
-
-
-def test_sub_ifd_pyramid_tiles_are_rendered(make_document, make_page):
-    page = make_page(make_document(), subifd=True)
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path
-    assert (
-        images.stored_tile(path, request_for(page, "0,0,256,256", "256,"), page) is None
-    )
-    data = images.render(request_for(page, "0,0,256,256", "256,"), page)
-    assert pyvips.Image.new_from_buffer(data, "").width == 256
-
-
-def test_a_truncated_pyramid_is_reported_not_copied(scan_page):
-    path = Path(settings.DISAN_DERIVATIVES_ROOT) / scan_page.pyramid_path
-    path.write_bytes(path.read_bytes()[:4096])
-    with pytest.raises(images.PyramidMissing) as raised:
-        images.render(request_for(scan_page, "256,512,256,256", "256,"), scan_page)
-    assert str(raised.value).startswith(
-        f"The pyramidal TIFF of page {scan_page.id} at {path} cannot be read ("
-    )

@@ -326,3 +326,41 @@ def test_a_truncated_pyramid_is_reported_not_copied(scan_page):
     assert str(raised.value).startswith(
         f"The pyramidal TIFF of page {scan_page.id} at {path} cannot be read ("
     )
+
+
+def viewer_tiles(info):
+    """Yield the image requests OpenSeadragon 6 makes of an Image API 3 service.
+
+    As its IIIF tile source does: level sizes rounded up, tiles of the
+    announced width, the last ones cut at the level's edge, sizes as ``w,h``.
+    """
+    tile = info["tiles"][0]["width"]
+    width, height = info["width"], info["height"]
+    for factor in info["tiles"][0]["scaleFactors"]:
+        level_w, level_h = -(-width // factor), -(-height // factor)
+        if level_w < tile and level_h < tile:
+            yield "full", f"{level_w},{level_h}"
+            continue
+        step = tile * factor
+        for y in range(0, height, step):
+            for x in range(0, width, step):
+                region = f"{x},{y},{min(step, width - x)},{min(step, height - y)}"
+                size_w = min(tile, level_w - x // factor)
+                size_h = min(tile, level_h - y // factor)
+                yield region, f"{size_w},{size_h}"
+
+
+@pytest.mark.parametrize("fixture", ["scan_page", "odd_page"])
+def test_every_tile_a_viewer_asks_is_answered_from_the_stored_tiles(request, fixture):
+    from disan.iiif.info import build_info
+
+    page = request.getfixturevalue(fixture)
+    asked = list(viewer_tiles(build_info(page, "http://testserver")))
+    answered = []
+    for region, size in asked:
+        data = stored(page, region, size)
+        if data is not None:
+            image = pyvips.Image.new_from_buffer(data, "")
+            answered.append(f"{image.width},{image.height}" == size)
+    assert len(asked) == {"scan_page": 77, "odd_page": 17}[fixture]
+    assert answered == [True] * len(asked)

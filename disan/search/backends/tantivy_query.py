@@ -9,10 +9,11 @@ A search runs as two kinds of work, which the backend runs side by side
   out keeps an exclusion out of the walk over the posting lists;
 * the page: the exact tier first (every term with the diacritics as
   typed, ranked by BM25F over the exact words), then, only if that tier
-  runs out before the page ends, the folded matches outside it. The exact
-  tier is far smaller than the folded matches for most accented queries
-  and is all a first page needs when it holds ten documents; a folded
-  query then needs no second pass either when its exact tier is full.
+  runs out before the page ends, the folded matches outside it. Asking
+  for the exact tier on its own walks only the posting lists of the exact
+  words; asking for it as a bonus inside the folded query (as before)
+  checked every folded match against them, which cost more than the
+  folded query itself. A first page seldom needs the second pass.
 
 Hidden documents are dropped from the ranked hits by their access code (a
 fast field) rather than excluded in the query; a page that loses too many
@@ -56,6 +57,9 @@ def matching(schema, searcher, parsed, filters, form="f_"):
         clauses.append((Must, _term(schema, searcher, term, form)))
         if term.prefix or len(term.tokens) > 1:
             clauses.append((Should, _head(schema, searcher, term)))
+    if len(clauses) == 1:
+        # A query of one word alone takes Tantivy's fastest path.
+        return clauses[0][1]
     return tantivy.Query.boolean_query(clauses)
 
 

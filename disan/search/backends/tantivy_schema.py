@@ -13,10 +13,10 @@ folded tokens (``f_`` fields, for matching without them):
   are written :data:`WEIGHTS` times, which multiplies their term frequency
   and length. Without positions the repeats cost no posting entries.
 * ``pairs``: each two adjacent words of a column as one token
-  (``hà_nội``), with positions. A phrase of two words is one lookup of a
-  short posting list instead of a positional intersection of two long ones
-  ("văn bản" is in most records, "văn bản hành" in few); a longer phrase
-  is a phrase of pairs. Columns are parted by
+  (``hà_nội``), with positions. A phrase of two words is one lookup of the
+  documents that hold it, instead of intersecting the far longer lists of
+  its two words and comparing positions; a longer phrase is a phrase of
+  pairs. Columns are parted by
   :data:`~disan.search.hanviet.GAP`, so no phrase spans two of them. Pairs
   are not weighted: nearly every pair is a posting entry of its own, so
   repeats would multiply the index.
@@ -63,7 +63,7 @@ STORED = ("id", "title", "original_title", "description", "text")
 FORMS = ("f_", "x_")
 
 # Added to the score of a document whose short columns hold a prefix or a
-# phrase of the query; about what one word in a title adds by BM25F.
+# phrase of the query, which neither BM25F nor the unweighted pairs rank.
 HEAD_BOOST = 1.0
 
 

@@ -23,7 +23,16 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="Port (default 8000)."
         )
         parser.add_argument(
-            "--workers", type=int, default=2, help="Web server processes (default 2)."
+            "--workers",
+            type=int,
+            default=None,
+            help="Web server processes (default two per core).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help="Threads per web process (default 1).",
         )
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start a background worker."
@@ -39,6 +48,16 @@ class Command(BaseCommand):
         # the requests themselves keep the cores busy.
         env.setdefault("MALLOC_ARENA_MAX", "2")
         env.setdefault("VIPS_CONCURRENCY", "1")
+        # numpy's BLAS is never used here; its threads would only be forked.
+        env.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # Two one-thread processes per core by default. A process keeps the
+        # connections it accepted, and under the GIL uses one core; with as
+        # many processes as cores the kernel often hands most connections to
+        # one of them while another core idles. Trade-off: memory (the code
+        # pages are shared, see --preload), and a client slow to send its
+        # request holds a process; before the public, put a buffering proxy
+        # (nginx, lighttpd) in front, or give --threads.
+        workers = options["workers"] or 2 * (os.cpu_count() or 1)
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -48,11 +67,14 @@ class Command(BaseCommand):
                 "--bind",
                 f"{options['host']}:{options['port']}",
                 "--workers",
-                str(options["workers"]),
+                str(workers),
                 "--worker-class",
                 "gthread",
+                # Loaded once and forked: every process answers as soon as
+                # the server listens, and they share the pages of the code.
+                "--preload",
                 "--threads",
-                "4",
+                str(max(1, options["threads"])),
                 "--access-logfile",
                 "-",
                 "--graceful-timeout",

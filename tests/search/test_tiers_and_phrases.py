@@ -74,3 +74,41 @@ def test_a_phrase_with_other_diacritics_ranks_below_the_exact_one(backend):
     results = backend.search('"hà nội"', access_levels=PUBLIC)
     assert ids(results) == [exact.id, other.id]
     assert [hit.score >= 1.0 for hit in results.hits] == [True, False]
+
+
+def test_ranked_hits_alone_match_the_full_results(backend):
+    """facets=False may count and rank another way, never to other results."""
+    docs = [
+        make_document(title="Đường phố Hà Nội", description="bản đồ đường phố"),
+        make_document(title="Dương liễu", description="phố cổ"),
+        make_document(title="Bản đồ", text="duong pho", access_level="secret"),
+        make_document(title="Phố Hiến", access_level="conditional"),
+    ]
+    docs += [
+        make_document(title=f"Hà Nội {n}", access_level="secret") for n in range(30)
+    ]
+    backend.index_many(docs)
+    # With and without an exact tier: no document has "ha", "noi" or "hien".
+    queries = ["duong pho", "đường", "duong", '"duong pho"', "đườ*", "du*", "pho"]
+    queries += ["ha noi", '"ha noi"', "hien", "hie*", "pho hien"]
+    for levels in (PUBLIC, EVERYONE):
+        for query in queries:
+            for offset, limit in ((0, 10), (1, 2), (0, 0)):
+                full = backend.search(
+                    query, access_levels=levels, offset=offset, limit=limit
+                )
+                alone = backend.search(
+                    query,
+                    access_levels=levels,
+                    offset=offset,
+                    limit=limit,
+                    facets=False,
+                )
+                case = (query, levels, offset, limit)
+                assert ids(alone) == ids(full), case
+                assert alone.total == full.total, case
+                assert alone.facets == {name: [] for name in full.facets}, case
+    assert backend.search("ha noi", access_levels=PUBLIC, facets=False).total == 1
+    assert backend.search("ha noi", access_levels=EVERYONE, facets=False).total == 31
+    assert backend.search("pho hien", access_levels=EVERYONE, facets=False).total == 1
+    assert backend.search("pho hien", access_levels=PUBLIC, facets=False).total == 0

@@ -27,7 +27,12 @@ from pathlib import Path
 import tantivy
 
 from disan.search.backends import tantivy_query
-from disan.search.backends.base import SearchBackend, SearchResults, make_hits
+from disan.search.backends.base import (
+    SearchBackend,
+    SearchResults,
+    empty_facets,
+    make_hits,
+)
 from disan.search.backends.tantivy_schema import (
     SCHEMA_VERSION,
     build_document,
@@ -115,10 +120,6 @@ class TantivyBackend(SearchBackend):
                 level for level, _ in searcher.terms_with_prefix("access_level", "")
             ]
             hidden = [level for level in present if level not in levels]
-            matching = tantivy_query.matching(schema, searcher, parsed, filters)
-            counting = self._pool().submit(
-                tantivy_query.count, searcher, matching, set(levels), facets
-            )
             sources = {}
 
             def read(address):
@@ -127,10 +128,26 @@ class TantivyBackend(SearchBackend):
                     sources[key] = _source(searcher.doc(address))
                 return sources[key]
 
+            ranked = sort == "relevance" and parsed and limit
+            if (
+                ranked
+                and not facets
+                and not tantivy_query.has_exact_tier(searcher, parsed)
+            ):
+                # One walk ranks and counts; no second thread is needed.
+                total, page = tantivy_query.folded_page(
+                    schema, searcher, parsed, filters, hidden, offset, limit
+                )
+                return self._results(parsed, total, page, empty_facets(), read)
+
+            matching = tantivy_query.matching(schema, searcher, parsed, filters)
+            counting = self._pool().submit(
+                tantivy_query.count, searcher, matching, set(levels), facets
+            )
             try:
                 if not limit:
                     page = []
-                elif sort == "relevance" and parsed:
+                elif ranked:
                     page = tantivy_query.ranked_page(
                         schema, searcher, parsed, filters, hidden, offset, limit, read
                     )
@@ -138,11 +155,15 @@ class TantivyBackend(SearchBackend):
                     page = tantivy_query.sorted_page(
                         schema, searcher, matching, hidden, sort, offset, limit
                     )
-                found = [(score, read(address)) for score, address in page]
             finally:
                 total, counts = counting.result()
-        found = [(source[0], score, *source[1:]) for score, source in found]
-        return SearchResults(total=total, hits=make_hits(parsed, found), facets=counts)
+            return self._results(parsed, total, page, counts, read)
+
+    def _results(self, parsed, total, page, facets, read):
+        """Return the SearchResults of a ranked or sorted page."""
+        found = [(read(address), score) for score, address in page]
+        found = [(source[0], score, *source[1:]) for source, score in found]
+        return SearchResults(total=total, hits=make_hits(parsed, found), facets=facets)
 
     def _pool(self):
         """Return this process's thread pool for counting."""

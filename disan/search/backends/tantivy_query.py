@@ -120,6 +120,40 @@ def ranked_page(schema, searcher, parsed, filters, hidden, offset, limit, read):
     return page[offset:wanted]
 
 
+def has_exact_tier(searcher, parsed):
+    """Return False when some term of ``parsed`` is not in the index with
+    the diacritics as typed, so that no document is in the exact tier."""
+    for term in parsed.terms:
+        if term.prefix:
+            found = _expand(searcher, "x_words", term.tokens[0])
+        elif len(term.tokens) == 1:
+            found = searcher.doc_freq("x_words", term.tokens[0])
+        else:
+            pairs = pair_tokens(term.tokens)
+            found = all(searcher.doc_freq("x_pairs", pair) for pair in pairs)
+        if not found:
+            return False
+    return True
+
+
+def folded_page(schema, searcher, parsed, filters, hidden, offset, limit):
+    """Return (total, [(score, address)]) of one page of a query with no
+    exact tier (see :func:`has_exact_tier`), counted as it is ranked.
+
+    The count then comes with the ranking's own walk over the posting
+    lists, less a count of the hidden matches, which starts from the short
+    lists of hidden levels.
+    """
+    query = matching(schema, searcher, parsed, filters)
+    hits, total = _top(schema, searcher, query, offset + limit, hidden, count=True)
+    if hidden:
+        hidden_query = tantivy.Query.boolean_query(
+            [(Must, query), (Must, _levels(schema, hidden))]
+        )
+        total -= searcher.search(hidden_query, 1, count=True).count
+    return total, [(ranking.share(raw), address) for raw, address in hits[offset:]]
+
+
 def sorted_page(schema, searcher, query, hidden, sort, offset, limit):
     """Return [(0.0, address)] of one page of ``query`` sorted by title or
     creation time."""
@@ -135,25 +169,25 @@ def sorted_page(schema, searcher, query, hidden, sort, offset, limit):
     return [(0.0, address) for _, address in result.hits]
 
 
-def _top(schema, searcher, query, wanted, hidden):
+def _top(schema, searcher, query, wanted, hidden, count=False):
     """Return the best ``wanted`` [(raw score, address)] of ``query`` at a
-    visible level, or all of them if there are fewer."""
-    if not hidden:
-        return searcher.search(query, wanted, count=False).hits
-    asked = wanted + SPARE_HITS
-    hits = searcher.search(query, asked, count=False).hits
-    codes = searcher.fast_field_values("access_code", [a for _, a in hits])
-    hidden_codes = {level_code(level) for level in hidden}
-    kept = [
-        hit for hit, code in zip(hits, codes, strict=True) if code not in hidden_codes
-    ]
-    if len(kept) >= wanted or len(hits) < asked:
-        return kept[:wanted]
-    # Too many hidden documents rank high: leave them out in the query.
-    query = tantivy.Query.boolean_query(
-        [(Must, query), (MustNot, _levels(schema, hidden))]
-    )
-    return searcher.search(query, wanted, count=False).hits
+    visible level, or all of them if there are fewer; with ``count``,
+    return them with the number of all documents of ``query``."""
+    asked = wanted + SPARE_HITS if hidden else wanted
+    result = searcher.search(query, asked, count=count)
+    hits = result.hits
+    if hidden:
+        codes = searcher.fast_field_values("access_code", [a for _, a in hits])
+        hidden_codes = {level_code(level) for level in hidden}
+        kept = [h for h, c in zip(hits, codes, strict=True) if c not in hidden_codes]
+        if len(kept) < wanted and len(hits) == asked:
+            # Too many hidden documents rank high: leave them out in the query.
+            without = tantivy.Query.boolean_query(
+                [(Must, query), (MustNot, _levels(schema, hidden))]
+            )
+            kept = searcher.search(without, wanted, count=False).hits
+        hits = kept[:wanted]
+    return (hits, result.count) if count else hits
 
 
 def _term(schema, searcher, term, form):

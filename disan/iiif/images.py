@@ -116,13 +116,20 @@ def _extract(path, request, page):
         len(pyramid.levels),
         request.canonical(),
     )
-    image = _open_level(path, found.index, pyramid.layout)
-    if (image.width, image.height) != (level.width, level.height):
-        raise TiffLayoutError(
-            f"level {found.index} is {image.width}x{image.height}, its directory "
-            f"says {level.width}x{level.height}"
-        )
-    image = image.crop(found.left, found.top, found.width, found.height)
+    held = tiles.tile_holding(path, level, found)
+    if held is not None:
+        # The window lies in one stored tile: decode that tile alone.
+        data, left, top = held
+        image = pyvips.Image.jpegload_buffer(data, fail_on="error")
+        image = image.crop(left, top, found.width, found.height)
+    else:
+        image = _open_level(path, found.index, pyramid.layout)
+        if (image.width, image.height) != (level.width, level.height):
+            raise TiffLayoutError(
+                f"level {found.index} is {image.width}x{image.height}, its "
+                f"directory says {level.width}x{level.height}"
+            )
+        image = image.crop(found.left, found.top, found.width, found.height)
 
     short = found.short_by(level, request)
     if short is not None and short != (0, 0):

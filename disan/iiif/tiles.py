@@ -107,6 +107,25 @@ def window(levels, request, width, height):
     )
 
 
+def tile_holding(path, level, found):
+    """Return ``(jpeg, left, top)`` of the one stored tile holding ``found``.
+
+    ``left`` and ``top`` place the window in the tile. Returns ``None`` when
+    the window spans tiles or the level's tiles are not whole JPEG streams.
+    """
+    if not level.copyable:
+        return None
+    tile_w, tile_h = level.tile_width, level.tile_height
+    column, row = found.left // tile_w, found.top // tile_h
+    if (found.left + found.width - 1) // tile_w != column or (
+        found.top + found.height - 1
+    ) // tile_h != row:
+        return None
+    across = -(-level.width // tile_w)
+    data = read_tile(path, level, row * across + column)
+    return data, found.left - column * tile_w, found.top - row * tile_h
+
+
 def stored_tile(path, request, page):
     """Return ``request`` made from one stored JPEG tile, or ``None``.
 
@@ -124,22 +143,13 @@ def stored_tile(path, request, page):
     pyramid = pyramid_of(path)
     found = window(pyramid.levels, request, page.width, page.height)
     level = pyramid.levels[found.index]
-    if not level.copyable:
-        return None
     short = found.short_by(level, request)
-    tile_w, tile_h = level.tile_width, level.tile_height
-    column, row = found.left // tile_w, found.top // tile_h
-    if (
-        short is None
-        or (found.left + found.width - 1) // tile_w != column
-        or (found.top + found.height - 1) // tile_h != row
-    ):
+    held = None if short is None else tile_holding(path, level, found)
+    if held is None:
         return None
-
-    across = -(-level.width // tile_w)
-    data = read_tile(path, level, row * across + column)
-    box = (found.left % tile_w, found.top % tile_h, found.width, found.height)
-    if box == (0, 0, tile_w, tile_h) and short == (0, 0):
+    data, left, top = held
+    box = (left, top, found.width, found.height)
+    if box == (0, 0, level.tile_width, level.tile_height) and short == (0, 0):
         return data
     return _cut(data, level, box, short)
 

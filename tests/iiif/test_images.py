@@ -254,3 +254,27 @@ def test_pyramid_written_by_the_derivatives_app_is_served(make_document, make_pa
     assert (tile.width, tile.height) == (256, 196)
     thumbnail = render(page, size="!400,400", quality_format="gray.jpg")
     assert (thumbnail.width, thumbnail.height, thumbnail.bands) == (400, 355, 1)
+
+
+def test_a_window_in_one_stored_tile_decodes_that_tile_alone(
+    make_document, make_page, opened_levels, monkeypatch
+):
+    from disan.derivatives.images import make_pyramid
+    from disan.iiif import tiles
+
+    scan = pyvips.Image.new_from_file(
+        str(SHARED / "samples" / "dai-nam-nhat-thong-chi" / "page_003.jpg")
+    )
+    page = make_page(make_document(), width=2000, height=1773)
+    make_pyramid(scan, Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path)
+
+    args = {"region": "128,128,256,256", "size": "100,", "rotation": "90"}
+    image = render(page, quality_format="gray.png", **args)
+    assert (image.width, image.height, image.bands) == (100, 100, 1)
+    assert opened_levels == []
+
+    # The same pixels as from the whole level.
+    monkeypatch.setattr(tiles, "tile_holding", lambda *args: None)
+    from_level = render(page, quality_format="gray.png", **args)
+    assert opened_levels == [1]
+    assert (image - from_level).abs().max() <= 1

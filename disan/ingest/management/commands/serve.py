@@ -50,13 +50,12 @@ class Command(BaseCommand):
         env.setdefault("VIPS_CONCURRENCY", "1")
         # numpy's BLAS is never used here; its threads would only be forked.
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
-        # Two one-thread processes per core by default. A process keeps the
-        # connections it accepted, and under the GIL uses one core; with as
-        # many processes as cores the kernel often hands most connections to
-        # one of them while another core idles. Trade-off: memory (the code
-        # pages are shared, see --preload), and a client slow to send its
-        # request holds a process; before the public, put a buffering proxy
-        # (nginx, lighttpd) in front, or give --threads.
+        # Two one-thread processes per core by default; a process takes a
+        # new connection only with a thread free (see disan.core.webworkers),
+        # so the connections of a viewer spread over the cores. Trade-off:
+        # memory (the code pages are shared, see --preload), and a client
+        # slow to send its request holds a thread; before the public, put a
+        # buffering proxy (nginx, lighttpd) in front, or give --threads.
         workers = options["workers"] or 2 * (os.cpu_count() or 1)
         server = subprocess.Popen(
             [
@@ -69,7 +68,7 @@ class Command(BaseCommand):
                 "--workers",
                 str(workers),
                 "--worker-class",
-                "gthread",
+                "disan.core.webworkers.IdleFirstWorker",
                 # Loaded once and forked: every process answers as soon as
                 # the server listens, and they share the pages of the code.
                 "--preload",

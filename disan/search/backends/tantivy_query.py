@@ -1,19 +1,25 @@
 """Queries over Disan's Tantivy index: matching, ranking tiers and counts.
 
-A search runs as two kinds of work, which the backend runs side by side
-(Tantivy releases the GIL):
+Tantivy scores every match (its Python binding collects the count and the
+best hits together, so no top-k pruning applies), so the cost of a query
+is the length of the posting lists it walks. A search is laid out to walk
+as few as it can:
 
 * the count: one aggregation over every folded match, bucketed by access
-  level (and, for facets, by facet value within each level), from which the
-  visible buckets are summed. Bucketing instead of leaving hidden levels
-  out keeps an exclusion out of the walk over the posting lists;
+  level (and, for facets, by facet value within each level), from which
+  the visible buckets are summed. Bucketing instead of leaving hidden
+  levels out keeps an exclusion out of the walk. It runs in a second
+  thread beside the ranking (Tantivy releases the GIL);
 * the page: the exact tier first (every term with the diacritics as
   typed, ranked by BM25F over the exact words), then, only if that tier
   runs out before the page ends, the folded matches outside it. Asking
   for the exact tier on its own walks only the posting lists of the exact
-  words; asking for it as a bonus inside the folded query (as before)
-  checked every folded match against them, which cost more than the
-  folded query itself. A first page seldom needs the second pass.
+  words; asking for it as a bonus inside the folded query checks every
+  folded match against them, which costs more than the folded query
+  itself. A first page seldom needs the second pass;
+* a query whose exact tier is empty (a word typed without diacritics that
+  is only written with them), when no facets are asked for, is ranked and
+  counted in one walk (:func:`folded_page`).
 
 Hidden documents are dropped from the ranked hits by their access code (a
 fast field) rather than excluded in the query; a page that loses too many

@@ -20,9 +20,9 @@ folded tokens (``f_`` fields, for matching without them):
   :data:`~disan.search.hanviet.GAP`, so no phrase spans two of them. Pairs
   are not weighted: nearly every pair is a posting entry of its own, so
   repeats would multiply the index. They are the price of fast phrases:
-  about four fifths of Tantivy's time writing a bench record and a third
-  of the index (revisit if indexing speed comes to matter more than
-  phrases of common words).
+  about four fifths of Tantivy's time writing a bench record and two
+  thirds of the index (revisit if indexing speed or disk comes to matter
+  more than phrases of common words).
 * ``f_head``: the folded words and pairs of the short columns (identifier,
   titles). Prefixes match with a constant score and pairs are unweighted,
   so a prefix or phrase found here adds :data:`HEAD_BOOST` to rank

@@ -77,7 +77,7 @@ def test_a_phrase_with_other_diacritics_ranks_below_the_exact_one(backend):
 
 
 def test_ranked_hits_alone_match_the_full_results(backend):
-    """facets=False may count and rank another way, never to other results."""
+    """Leaving the facets out changes neither the hits nor the total."""
     docs = [
         make_document(title="Đường phố Hà Nội", description="bản đồ đường phố"),
         make_document(title="Dương liễu", description="phố cổ"),

@@ -30,7 +30,6 @@ from disan.search.backends import tantivy_query
 from disan.search.backends.base import (
     SearchBackend,
     SearchResults,
-    empty_facets,
     make_hits,
 )
 from disan.search.backends.tantivy_schema import (
@@ -128,18 +127,6 @@ class TantivyBackend(SearchBackend):
                     sources[key] = _source(searcher.doc(address))
                 return sources[key]
 
-            ranked = sort == "relevance" and parsed and limit
-            if (
-                ranked
-                and not facets
-                and not tantivy_query.has_exact_tier(searcher, parsed)
-            ):
-                # One walk ranks and counts; no second thread is needed.
-                total, page = tantivy_query.folded_page(
-                    schema, searcher, parsed, filters, hidden, offset, limit
-                )
-                return self._results(parsed, total, page, empty_facets(), read)
-
             matching = tantivy_query.matching(schema, searcher, parsed, filters)
             counting = self._pool().submit(
                 tantivy_query.count, searcher, matching, set(levels), facets
@@ -147,7 +134,7 @@ class TantivyBackend(SearchBackend):
             try:
                 if not limit:
                     page = []
-                elif ranked:
+                elif sort == "relevance" and parsed:
                     page = tantivy_query.ranked_page(
                         schema, searcher, parsed, filters, hidden, offset, limit, read
                     )

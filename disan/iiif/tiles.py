@@ -2,14 +2,14 @@
 
 The ``info.json`` of a page announces the pyramid's own tile size and scale
 factors, so a viewer's tile is, at its level, at most one stored tile. Such
-a request is answered without decoding the level: the stored tile is copied
-as it is, or, at the right and bottom edges where the asked tile is shorter
-than the stored (padded) one, cut losslessly with libjpeg-turbo's
-transform. Only when a level lacks the last half pixel of a full-size edge
-(libvips rounds odd level sizes down) is the one tile decoded, widened by
-its edge pixels and encoded again. Every other request is rendered by
-:mod:`disan.iiif.images` from the level :func:`window` picks.
-"""
+a request, asked as a plain JPEG, is answered without decoding the level:
+the stored tile is copied as it is, or, at the right and bottom edges where
+the asked tile is shorter than the stored (padded) one, cut losslessly with
+libjpeg-turbo's transform. Only when a level lacks the last half pixel of a
+full-size edge (libvips rounds odd level sizes down), or a cut does not
+start on a block boundary, is the one tile decoded and encoded again.
+Every other request is rendered by :mod:`disan.iiif.images` from the level
+:func:`window` picks, from the one stored tile it lies in when it does."""
 
 import logging
 import math

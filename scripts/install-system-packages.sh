@@ -7,7 +7,7 @@ packages=(
   python3-venv python3-dev build-essential pkg-config
   libvips42 libvips-dev libvips-tools libturbojpeg0
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
-  chromium
+  chromium unicode-data
 )
 
 missing=()

@@ -123,6 +123,24 @@ class CachedImageApplication:
         headers.append(("Content-Length", str(len(body))))
         return "200 OK", headers, _KeptAfterSending(body, tiles, key, request.format)
 
+    def warm_up(self):
+        """Answer, for nobody, the tile requests a viewer sends; keep nothing.
+
+        Called in each server process before it takes a connection (see
+        :mod:`disan.core.webworkers`): a fresh process otherwise spends its
+        first requests opening its database connection and running each
+        path of the tile code for the first time, tens of milliseconds that
+        every request queued behind them waits too. The answers are
+        discarded, and none is written to the tile cache. Any failure is
+        logged and left to the first real request to meet again.
+        """
+        try:
+            _warm_up_tiles(self)
+        except Exception:
+            logger.warning(
+                "Could not answer tile requests before serving", exc_info=True
+            )
+
 
 class _KeptAfterSending:
     """A new rendering as a response body, put in the tile cache once sent.
@@ -203,6 +221,53 @@ def serve_application():
     gc.collect()
     gc.freeze()
     return wrap(application)
+
+
+def _warm_up_tiles(application):
+    from django.contrib.auth.models import AnonymousUser
+
+    from disan.access.policy import published_documents
+    from disan.catalog.models import Page
+    from disan.iiif import cache as iiif_cache
+    from disan.iiif.pyramids import pyramid_of
+
+    page = (
+        Page.objects.filter(document__in=published_documents(AnonymousUser()))
+        .exclude(pyramid_path="")
+        .order_by("pk")
+        .first()
+    )
+    if page is None:
+        # Nothing to serve yet: the query above opened the connection.
+        return
+    level = pyramid_of(images.pyramid_file(page)).levels[0]
+    width = min(level.tile_width or page.width, page.width)
+    height = min(level.tile_height or page.height, page.height)
+    host = next(
+        (name for name in settings.ALLOWED_HOSTS if name[:1] not in ("", ".", "*")),
+        "localhost",
+    )
+    environ = {"REQUEST_METHOD": "GET", "HTTP_HOST": host, "wsgi.url_scheme": "http"}
+    # A stored tile copied, and one cut off the block grid (decoded and
+    # encoded again), as the fast path answers them.
+    asked = [f"0,0,{width},{height}/{width},/0/default.jpg"]
+    if width > 1 and height > 1:
+        asked.append(f"1,1,{width - 1},{height - 1}/{width - 1},/0/default.jpg")
+    for params in asked:
+        environ["PATH_INFO"] = f"/iiif/3/images/{page.id}/{params}"
+        answer = application._answer(environ)
+        # A file from the tile cache is closed; a new rendering is dropped
+        # unsent, so it is not kept.
+        if answer is not None and hasattr(answer[2], "fileno"):
+            answer[2].close()
+    # Rendered with libvips, within one stored tile and across a level: not
+    # through the fast path, which would keep the rendering in the cache.
+    for region, size in (
+        (f"0,0,{width},{height}", f"{max(1, width // 2)},"),
+        ("full", f"{min(64, page.width)},"),
+    ):
+        found = iiif_cache.rendering(page, region, size, "0", "default.jpg")
+        images.render_pixels(found.request, page, found.path)
 
 
 def _warm_up():

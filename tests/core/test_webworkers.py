@@ -10,6 +10,8 @@ import threading
 import time
 
 import pytest
+from gunicorn.app.base import BaseApplication
+from gunicorn.arbiter import Arbiter
 from gunicorn.workers.gthread import ThreadWorker
 
 from disan.core.webworkers import IdleFirstWorker
@@ -38,7 +40,12 @@ def test_gunicorn_still_has_what_the_worker_builds_on():
     assert names(ThreadWorker.finish_request) == ["self", "conn", "fs"]
     assert names(ThreadWorker.accept) == ["self", "listener"]
     assert names(ThreadWorker.set_accept_enabled) == ["self", "enabled"]
+    assert names(ThreadWorker.wait_for_and_dispatch_events) == ["self", "timeout"]
     assert issubclass(IdleFirstWorker, ThreadWorker)
+    # What the arbiter of disan.core.webserver builds on.
+    assert names(Arbiter.spawn_worker) == ["self"]
+    assert names(Arbiter.spawn_workers) == ["self"]
+    assert "Arbiter(self).run()" in inspect.getsource(BaseApplication.run)
 
 
 def free_port():
@@ -126,3 +133,119 @@ def test_connections_opened_at_once_are_shared_between_processes(server):
     assert sorted(answers.count(pid) for pid in set(answers)) == [2, 2]
     # A kept-alive connection stays with the process that took it.
     assert [get(connection) for connection in connections] == answers
+
+
+WARMED_APP = textwrap.dedent(
+    """
+    import os
+    import threading
+    import time
+
+    warmed_in = []
+
+    class Application:
+        def warm_up(self):
+            warmed_in.append(threading.get_ident())
+
+        def __call__(self, environ, start_response):
+            time.sleep(float(environ["QUERY_STRING"] or 0))
+            # The process id, and whether this thread warmed up before.
+            body = f"{os.getpid()} {threading.get_ident() in warmed_in}".encode()
+            start_response("200 OK", [("Content-Length", str(len(body)))])
+            return [body]
+
+    application = Application()
+    """
+)
+
+
+@pytest.fixture
+def disan_server(tmp_path):
+    """Three one-thread processes of the server ``disan serve`` runs."""
+    (tmp_path / "warmed_app.py").write_text(WARMED_APP)
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "disan.core.webserver",
+            "warmed_app:application",
+            "--chdir",
+            str(tmp_path),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--worker-class",
+            "disan.core.webworkers.IdleFirstWorker",
+            "--control-socket",
+            str(tmp_path / "gunicorn.ctl"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                probe = connect(port)
+                get(probe)
+                probe.close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise AssertionError("the server did not answer in 30 s")
+        yield port
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+def test_every_process_warms_up_in_the_thread_that_answers(disan_server):
+    answers = ask_at_once(disan_server, 6, 0.5)
+    assert {answer.split()[1] for answer in answers} == {"True"}
+
+
+def test_processes_started_together_take_equal_shares_of_connections(disan_server):
+    # The first request went to one process and its connection is closed;
+    # six opened at once while every process is busy are shared out evenly.
+    connections = [connect(disan_server) for _ in range(6)]
+    answers = [
+        answer.split()[0] for answer in ask_at_once(disan_server, 6, 0.5, connections)
+    ]
+    assert sorted(answers.count(pid) for pid in set(answers)) == [2, 2, 2]
+    assert [get(connection).split()[0] for connection in connections] == answers
+
+
+def test_the_arbiter_forks_its_processes_without_pausing(monkeypatch):
+    from disan.core import webserver
+
+    arbiter = webserver.AllAtOnceArbiter.__new__(webserver.AllAtOnceArbiter)
+    arbiter._num_workers, arbiter.WORKERS, arbiter.slots = 3, {}, {}
+    webserver._counts = memoryview(bytearray(4 * webserver.MAX_PROCESSES)).cast("i")
+    seen = []
+    pids = iter(range(100, 200))
+
+    def spawn_worker():
+        pid = next(pids)
+        seen.append((webserver._slot, webserver._started_together is not None))
+        arbiter.WORKERS[pid] = object()
+        return pid
+
+    def no_pause(seconds):
+        raise AssertionError("the arbiter paused")
+
+    monkeypatch.setattr(arbiter, "spawn_worker", spawn_worker, raising=False)
+    monkeypatch.setattr(time, "sleep", no_pause)
+    arbiter.spawn_workers()
+    # Each process its own slot, all three behind one barrier.
+    assert seen == [(0, True), (1, True), (2, True)]
+    assert arbiter.slots == {100: 0, 101: 1, 102: 2}
+
+    # One gone is replaced alone, in the slot it left.
+    del arbiter.WORKERS[101]
+    seen.clear()
+    arbiter.spawn_workers()
+    assert seen == [(1, False)]
+    assert arbiter.slots == {100: 0, 102: 2, 103: 1}

@@ -281,3 +281,46 @@ def test_serve_application_wraps_django():
     application = serve_application()
     assert isinstance(application, CachedImageApplication)
     assert isinstance(application.application, WSGIHandler)
+
+
+def test_warming_up_answers_nobody_and_keeps_nothing(app, scan_page, monkeypatch):
+    from disan.iiif import images
+
+    rendered = []
+    render_pixels = images.render_pixels
+
+    def counted(request, page, path):
+        rendered.append(request.canonical())
+        return render_pixels(request, page, path)
+
+    monkeypatch.setattr(images, "render_pixels", counted)
+    app.warm_up()
+
+    assert app.application.calls == 0
+    assert cached_renderings() == []
+    # It looked the page up as a tile request does, and rendered with libvips.
+    assert fresh_page(str(scan_page.id)) is not None
+    assert len(rendered) == 2
+
+
+def test_warming_up_with_nothing_to_serve_only_queries(app, make_document):
+    make_document(access_level=AccessLevel.SECRET)
+    app.warm_up()
+    assert app.application.calls == 0
+    assert cached_renderings() == []
+
+
+def test_warming_up_leaves_pages_anonymous_readers_may_not_see(
+    app, make_document, make_page
+):
+    hidden = make_page(make_document(access_level=AccessLevel.CONDITIONAL))
+    app.warm_up()
+    assert fresh_page(str(hidden.id)) is None
+    assert app.application.calls == 0
+
+
+def test_a_failed_warm_up_is_logged_not_raised(app, page, caplog):
+    (Path(settings.DISAN_DERIVATIVES_ROOT) / page.pyramid_path).unlink()
+    app.warm_up()
+    assert "Could not answer tile requests before serving" in caplog.text
+    assert app.application.calls == 0

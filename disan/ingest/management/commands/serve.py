@@ -66,7 +66,8 @@ class Command(BaseCommand):
             [
                 sys.executable,
                 "-m",
-                "gunicorn",
+                # gunicorn, with every process started at once.
+                "disan.core.webserver",
                 "disan.iiif.fastpath:serve_application()",
                 "--bind",
                 f"{options['host']}:{options['port']}",

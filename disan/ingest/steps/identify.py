@@ -1,15 +1,17 @@
 """Step 1: describe the document and identify each staged file by content."""
 
 import dataclasses
+import json
 import logging
 from pathlib import Path
 
-from disan.catalog.models import HeritageDocument
+from disan.catalog.models import AccessLevel, HeritageDocument
 from disan.catalog.services import upsert_document
 from disan.ingest import pipeline
 from disan.ingest.exceptions import RejectedFile
 from disan.ingest.identify import identify_file
 from disan.ingest.models import Job, Rejection
+from disan.preservation.storage import get_store
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +33,23 @@ def run(job):
         entry["report"] = _as_dict(report)
         accepted += 1
 
-    # A folder of refused files makes no record; one already on record is
-    # kept up to date with its metadata either way.
+    # A folder of refused files makes no record. A record already in the
+    # catalog takes the batch's metadata only when it differs from what the
+    # last ingest preserved (the catalog may have been edited since), and
+    # never from a batch that would loosen its access level.
     identifier = transfer.metadata["identifier"]
-    if accepted or HeritageDocument.objects.filter(identifier=identifier).exists():
+    existing = HeritageDocument.objects.filter(identifier=identifier).first()
+    if existing is None:
+        if accepted:
+            transfer.document, _ = upsert_document(transfer.metadata)
+    elif transfer.metadata == preserved_metadata(existing):
+        transfer.document = existing
+    elif looser(transfer.metadata.get("access_level"), existing.access_level):
+        transfer.document = existing
+        transfer.save(update_fields=["document", "files"])
+        _refuse_loosening(job, transfer, existing)
+        return []
+    else:
         transfer.document, _ = upsert_document(transfer.metadata)
     transfer.save(update_fields=["document", "files"])
 
@@ -42,6 +57,50 @@ def run(job):
         job.message = "No file of this document could be accepted."
         return []
     return [pipeline.new_job(transfer, Job.Step.STORE)]
+
+
+# Access levels from the most open to the most closed.
+_OPENNESS = [AccessLevel.PUBLIC, AccessLevel.CONDITIONAL, AccessLevel.SECRET]
+
+
+def looser(level, than):
+    """True if access ``level`` lets more people see a document than ``than``."""
+    if level not in _OPENNESS or than not in _OPENNESS:
+        return False
+    return _OPENNESS.index(level) < _OPENNESS.index(than)
+
+
+def preserved_metadata(document):
+    """The descriptive metadata of the document's last stored version, or None."""
+    from disan.ingest.steps.store import METADATA_PATH
+
+    if not document.ocfl_object_id:
+        return None
+    try:
+        path = get_store().path(document.ocfl_object_id, METADATA_PATH)
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        logger.warning("No preserved metadata for %s: %s", document.pk, err)
+        return None
+
+
+def _refuse_loosening(job, transfer, document):
+    wanted = transfer.metadata.get("access_level")
+    reason = (
+        f"{document.identifier} is {document.access_level} in the catalog, and "
+        f"this batch's metadata would make it {wanted}; nothing of this document "
+        "was ingested. A batch never loosens access: if the document should be "
+        f"{wanted}, change its access level in the catalog (the admin or "
+        "`disan import`) first, or give the batch its current level."
+    )
+    Rejection.objects.update_or_create(
+        batch_id=transfer.batch_id,
+        transfer=transfer,
+        path=transfer.source,
+        defaults={"code": "access_loosened", "reason": reason},
+    )
+    job.message = reason
+    logger.warning("Refused %s: %s", transfer.source, reason)
 
 
 def _reject(transfer, entry, err):

@@ -253,3 +253,18 @@ def test_unknown_and_missing_columns_are_named(tmp_path):
         "a.csv, header row: unknown column 'tên sách'; unknown column 'ghi chú x'; "
         "no 'Tiêu đề' (title) column. Accepted columns"
     )
+
+
+def test_dry_run_fails_like_the_real_import_when_a_row_is_invalid(tmp_path, capsys):
+    path = write(tmp_path, "a.csv", [HEADER_VI, *ROWS_VI[:1], "X-1,,1867,,,"])
+    with pytest.raises(CommandError) as caught:
+        call_command("import", str(path), "--dry-run")
+    assert str(caught.value) == (
+        "1 invalid row(s): dry run. Correct them, or give --valid-only to "
+        "write the valid rows."
+    )
+    assert "1 invalid; dry run, nothing written" in capsys.readouterr().out
+    assert not HeritageDocument.objects.exists()
+    # With --valid-only the valid rows would be written: no failure.
+    call_command("import", str(path), "--dry-run", "--valid-only")
+    assert not HeritageDocument.objects.exists()

@@ -73,9 +73,11 @@ class Command(BaseCommand):
             )
         else:
             self._text_summary(summary)
-        if summary.invalid and not summary.written and not summary.dry_run:
+        # A dry run fails exactly when the same import for real would.
+        if summary.invalid and not options["valid_only"]:
+            written = "dry run" if summary.dry_run else "nothing was written"
             raise CommandError(
-                f"{summary.invalid} invalid row(s): nothing was written. Correct "
+                f"{summary.invalid} invalid row(s): {written}. Correct "
                 "them, or give --valid-only to write the valid rows."
             )
 

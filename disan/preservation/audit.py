@@ -12,6 +12,7 @@ import logging
 import os
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from disan.core.exceptions import DisanError
+from disan.core.text import nfc
 from disan.preservation import alerts, hashing, ledger
 from disan.preservation.events import record_event
+from disan.preservation.exceptions import UnknownObject
 from disan.preservation.fixity import (
     DECLARATION,
     INVENTORY,
@@ -321,9 +324,80 @@ def object_folders(object_id, copies):
     return [store.root / relative.as_posix() for _label, store in copies]
 
 
+def resolve_objects(keys, copies):
+    """Return the OCFL object id of each of ``keys``, in order.
+
+    A key is a document's identifier, a document's uuid, or an OCFL object
+    id that a document, the fixity ledger or any copy knows. Anything else
+    raises :class:`UnknownObject`: auditing a name nobody stored would only
+    report it LOST in every copy.
+    """
+    # Imported here: the catalog imports this app's models.
+    from disan.catalog.models import HeritageDocument
+
+    resolved = []
+    for key in keys:
+        key = nfc(key.strip())
+        document = HeritageDocument.objects.filter(identifier=key).first()
+        if document is None:
+            document = HeritageDocument.objects.filter(
+                pk=_as_uuid(key.removeprefix("urn:uuid:"))
+            ).first()
+        if document is not None:
+            if not document.ocfl_object_id:
+                raise UnknownObject(
+                    f"Document {document.identifier!r} has no stored object yet; "
+                    "wait for its ingest to finish its store step."
+                )
+            resolved.append(document.ocfl_object_id)
+        elif _known_object(key, copies):
+            resolved.append(key)
+        else:
+            raise UnknownObject(
+                f"No document or stored object is called {key!r}; give a "
+                "document's identifier or uuid, or an OCFL object id as `disan "
+                "audit` prints it."
+            )
+    return resolved
+
+
+def _as_uuid(value):
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _known_object(object_id, copies):
+    from disan.catalog.models import HeritageDocument
+
+    if HeritageDocument.objects.filter(ocfl_object_id=object_id).exists():
+        return True
+    if _ledger_rows().filter(object_id=object_id).exists():
+        return True
+    try:
+        folders = object_folders(object_id, copies)
+    except (ValueError, DisanError):
+        return False
+    return any(
+        (folder / INVENTORY).is_file() or (folder / DECLARATION).is_file()
+        for folder in folders
+    )
+
+
+def _ledger_rows():
+    """ObjectFixity rows that stand for an object Disan once held.
+
+    A row with no document and no known file size records nothing but
+    audits of a name (such rows came from ``--object`` with a name that was
+    never stored); it does not keep an object on the audit's list.
+    """
+    return ObjectFixity.objects.exclude(document__isnull=True, sizes={})
+
+
 def list_object_ids(copies):
     """Return the ids of every object in any copy or in the ledger, sorted."""
-    by_path = dict(ObjectFixity.objects.values_list("path", "object_id"))
+    by_path = dict(_ledger_rows().values_list("path", "object_id"))
     ids = set(by_path.values())
     for _label, store in copies:
         if isinstance(store, S3Store):

@@ -63,3 +63,7 @@ class ReplicaFileNotFound(StorageError, FileNotFoundError):
 
 class ReplicaConflict(StorageError):
     """A replica holds other bytes where a write would have to overwrite them."""
+
+
+class UnknownObject(DisanError, ValueError):
+    """An object asked for by name is neither a document nor a stored object."""

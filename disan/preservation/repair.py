@@ -84,9 +84,9 @@ class RepairReport:
         return not self.lost and not self.failed
 
 
-def repair(object_ids=None, *, dry_run=False, workers=None):
+def repair(object_ids=None, *, dry_run=False, workers=None, copies=None):
     """Repair every damaged copy of ``object_ids`` (default: all objects)."""
-    copies = configured_copies()
+    copies = copies if copies is not None else configured_copies()
     if object_ids is None:
         object_ids = audit.list_object_ids(copies)
     report = RepairReport(dry_run=dry_run)

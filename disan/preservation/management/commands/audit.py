@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
-from disan.preservation.audit import audit
+from disan.preservation.audit import audit, resolve_objects
+from disan.preservation.replicas import copies as configured_copies
 
 
 class Command(BaseCommand):
@@ -21,7 +22,10 @@ class Command(BaseCommand):
             action="append",
             dest="objects",
             metavar="ID",
-            help="Audit only this object id (repeatable).",
+            help=(
+                "Audit only this object: a document's identifier or uuid, or an "
+                "OCFL object id (repeatable)."
+            ),
         )
         parser.add_argument(
             "--json", action="store_true", help="Print the report as JSON."
@@ -36,9 +40,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_ready()
         try:
-            report = audit(options["objects"], workers=options["workers"])
+            copies = configured_copies()
+            object_ids = None
+            if options["objects"]:
+                object_ids = resolve_objects(options["objects"], copies)
+            report = audit(object_ids, workers=options["workers"], copies=copies)
         except DisanError as err:
-            # A replica that cannot be reached or is misconfigured.
+            # An unknown object, or a replica that cannot be reached or is
+            # misconfigured.
             raise CommandError(str(err), returncode=2) from err
         if options["json"]:
             self.stdout.write(

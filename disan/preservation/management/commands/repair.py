@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
+from disan.preservation.audit import resolve_objects
 from disan.preservation.repair import repair
+from disan.preservation.replicas import copies as configured_copies
 
 
 class Command(BaseCommand):
@@ -22,7 +24,10 @@ class Command(BaseCommand):
             action="append",
             dest="objects",
             metavar="ID",
-            help="Repair only this object id (repeatable).",
+            help=(
+                "Repair only this object: a document's identifier or uuid, or an "
+                "OCFL object id (repeatable)."
+            ),
         )
         parser.add_argument(
             "--dry-run",
@@ -36,9 +41,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_ready()
         try:
-            report = repair(options["objects"], dry_run=options["dry_run"])
+            copies = configured_copies()
+            object_ids = None
+            if options["objects"]:
+                object_ids = resolve_objects(options["objects"], copies)
+            report = repair(object_ids, dry_run=options["dry_run"], copies=copies)
         except DisanError as err:
-            # A replica that cannot be reached or is misconfigured.
+            # An unknown object, or a replica that cannot be reached or is
+            # misconfigured.
             raise CommandError(str(err), returncode=2) from err
         if options["json"]:
             self.stdout.write(

@@ -277,8 +277,11 @@ _VIQR_TONE = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "
 _VIQR_LETTER = re.compile(
     r"\\(?P<escaped>.)|(?P<dd>[dD][dD])"
     r"|(?P<vowel>[aeiouyAEIOUY])(?P<shape>[(^+])?"
-    r"(?P<tone>[?.](?=\w|[ \t]+[a-z])|['`~])?"
+    r"(?:(?P<tone>[?.](?=\w|\\|[ \t]+[a-z])|['`~])"
+    # A dot or "?" before a capital: a tone or punctuation, by the word.
+    r"|(?P<either>[?.](?=[ \t]+[A-Z])))?"
 )
+_LAST_WORD = re.compile(r"[^\W\d_]*$")
 _VIQR_HINT = re.compile(r"[aeiouyAEIOUY](?:[(^+]['`?~.]?|['`?~.]\w)|\b[dD][dD]\w")
 
 
@@ -293,12 +296,20 @@ def viqr_to_unicode(text):
     """Return VIQR ``text`` in Unicode NFC.
 
     A dot or question mark after a vowel is a tone mark when a letter, or
-    a space and a lowercase letter, follow it ("thu? ddo^" is "thủ đô");
-    otherwise it ends a sentence. A backslash keeps a mark literal.
+    a space and a lowercase letter, follow it ("thu? ddo^" is "thủ đô").
+    Before a space and a capital it is a tone mark too when the word it
+    ends is capitalized and takes the tone as a Vietnamese syllable with
+    one tone: names are written in capitalized words ("Tu+. DDu+'c" is
+    "Tự Đức", "Thu? DDu+'c" is "Thủ Đức"), while "ddo^. Chu+a" and
+    "No^.i. Chu+a" end a sentence. Otherwise the mark is punctuation. A
+    backslash keeps a mark literal.
 
-    # Limitation: a dot-below or hook tone on the last word of a sentence
-    # or line ("ma." at the end) is read as punctuation; write "ma.\\." if
-    # it matters.
+    # Limitation: VIQR itself is ambiguous here. A dot-below or hook tone
+    # on the last word of a sentence or line ("ma." at the end) is read as
+    # punctuation: write "ma.\\." (tone, then an escaped dot). A
+    # capitalized word without a tone that ends a sentence before another
+    # capital ("Ha` Ta^y. Chu+a") takes the dot as its tone: write
+    # "Ta^y\\." for a literal dot.
     """
 
     def letter(match):
@@ -310,7 +321,18 @@ def viqr_to_unicode(text):
         if match["shape"] and not _valid_shape(match["vowel"], match["shape"]):
             return match[0]
         tone = _VIQR_TONE.get(match["tone"] or "", "")
-        return unicodedata.normalize("NFC", match["vowel"] + shape + tone)
+        toned = unicodedata.normalize("NFC", match["vowel"] + shape + tone)
+        mark = match["either"]
+        if not mark:
+            return toned
+        # The word this letter ends: the letters before it, decoded.
+        before = match.string[: match.start()]
+        start = max(before.rfind(" "), before.rfind("\t")) + 1
+        word = _LAST_WORD.search(viqr_to_unicode(before[start:]))[0] + toned
+        with_tone = unicodedata.normalize("NFC", word + _VIQR_TONE[mark])
+        if word[:1].isupper() and is_vietnamese_syllable(with_tone):
+            return unicodedata.normalize("NFC", toned + _VIQR_TONE[mark])
+        return toned + mark
 
     return nfc(_VIQR_LETTER.sub(letter, text))
 

@@ -183,9 +183,43 @@ def test_fix_mojibake_returns_nfc_and_passes_non_text():
 
 def test_viqr_punctuation_and_escapes():
     assert viqr_to_unicode("Ha` No^.i la` thu? ddo^. Chu+a? DDu+o+`ng") == (
-        "Hà Nội là thủ đô. Chưa? Đường"
+        "Hà Nội là thủ đô. Chưả Đường"
     )
+    assert viqr_to_unicode("co' chu+a? DDu+o+`ng") == "có chưa? Đường"
     assert viqr_to_unicode("Ba\\'c") == "Ba'c"
+    assert viqr_to_unicode("O+? Ha` Ta^y\\. Chu+a") == "Ở Hà Tây. Chưa"
+    assert viqr_to_unicode("ma.\\.") == "mạ."
+
+
+@pytest.mark.parametrize(
+    ("viqr", "meant"),
+    [
+        # A name's dot or hook before the next capitalized word is a tone.
+        ("Tu+. DDu+'c na(m thu+' 20", "Tự Đức năm thứ 20"),
+        ("TU+. DDU+'C NA(M THU+' 20", "TỰ ĐỨC NĂM THỨ 20"),
+        ("(Tu+. DDu+'c)", "(Tự Đức)"),
+        ("chi',Tu+. DDu+'c", "chí,Tự Đức"),
+        ("Thu? DDu+'c", "Thủ Đức"),
+        ("Nghe^. An", "Nghệ An"),
+        ("Ha. Long", "Hạ Long"),
+        ("Ho^. Xua^n Hu+o+ng", "Hộ Xuân Hương"),
+        # A word with a tone already, or in lower case, ends a sentence.
+        ("O+? Ha` No^.i. Chu+a", "Ở Hà Nội. Chưa"),
+        ("thu? ddo^. Chu+a", "thủ đô. Chưa"),
+        ("Hue^'. Ro^`i", "Huế. Rồi"),
+        # Shape marks before tone marks, every vowel that takes one.
+        ("ho+.p to+. mo+'i ddo+` so+? mo+~", "hợp tợ mới đờ sở mỡ"),
+        ("tu+. thu+' nhu+~ng nhu+`ng tu+? tu+", "tự thứ những nhừng tử tư"),
+        ("ta(.c na(m ha(`ng ha(?ng ha(~ng ha('c", "tặc năm hằng hẳng hẵng hắc"),
+        ("la^.p ca^`n ca^?n ca^~n ca^'n", "lập cần cẩn cẫn cấn"),
+        ("Vie^.t nghe^. the^' ke^? the^~ ke^`", "Việt nghệ thế kể thễ kề"),
+        ("mo^.t ho^`i co^? mo^~ cho^'", "một hồi cổ mỗ chố"),
+        ("O+? A(N A^'T E^. U+` O^~ O+.\\.", "Ở ĂN ẤT Ệ Ừ Ỗ Ợ."),
+        ("DDA(.NG Vu+o+ng DDi`nh", "ĐẶNG Vương Đình"),
+    ],
+)
+def test_viqr_words(viqr, meant):
+    assert viqr_to_unicode(viqr) == meant
 
 
 @pytest.mark.parametrize(

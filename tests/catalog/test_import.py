@@ -204,6 +204,8 @@ def test_legacy_encodings_land_as_nfc(tmp_path, encoding):
         "Hương ước làng Đông Ngạc",
         "Đại Nam nhất thống chí",
     ]
+    dated = HeritageDocument.objects.get(identifier="ĐNNTC-01")
+    assert (dated.date_written, dated.year_start) == ("Tự Đức năm thứ 20", 1867)
 
 
 def test_utf8_bom_and_mojibake_cells(tmp_path):

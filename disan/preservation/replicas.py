@@ -9,6 +9,7 @@ up to the primary's; ingest calls it after each store step.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +18,17 @@ from django.conf import settings
 from disan.core.exceptions import DisanError
 from disan.preservation import bucket, ledger
 from disan.preservation.events import record_event
-from disan.preservation.exceptions import ReplicaConfigurationError, StorageError
+from disan.preservation.exceptions import (
+    ReplicaConfigurationError,
+    ReplicaUnavailable,
+    StorageError,
+)
 from disan.preservation.fixity import inventory_digest, read_copy, read_inventory
 from disan.preservation.models import PreservationEvent
 from disan.preservation.restore import Placement, install_copy
 from disan.preservation.storage import OCFLStore, get_store
-from disan.preservation.storage.s3 import S3Store, is_s3_url
+from disan.preservation.storage.ocfl import ROOT_SKELETON
+from disan.preservation.storage.s3 import S3Store, is_s3_url, redact
 
 logger = logging.getLogger(__name__)
 
@@ -38,32 +44,82 @@ class ReplicationResult:
     error: str = ""
 
 
+# "scheme:" at the start of an entry: meant as a URL, not a folder.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def replica_stores():
     """Return a store for each entry of DISAN_REPLICAS, in order.
 
     An OCFLStore for a folder, an S3Store for ``s3://bucket/prefix``.
-    Nothing is contacted here; see :func:`copies`.
+    Nothing is contacted or created here; see :func:`copies`. A folder must
+    be an absolute path; it may not be, contain or lie inside the primary
+    storage root (or its work folder) or another replica, compared as real
+    paths (symbolic links and ``..`` resolved).
     """
-    primary = Path(settings.DISAN_OCFL_ROOT).absolute()
+    primary = get_store()
+    taken = [
+        (Path(primary.root).resolve(), f"the primary storage root {primary.root}"),
+        (
+            Path(primary.work_dir).resolve(),
+            f"the primary's work folder {primary.work_dir}",
+        ),
+    ]
     stores = []
     for value in settings.DISAN_REPLICAS:
+        shown = redact(value)
         if is_s3_url(value):
             stores.append(S3Store(value))
             continue
-        if "://" in value:
+        if _SCHEME.match(value):
             raise ReplicaConfigurationError(
-                f"DISAN_REPLICAS names {value!r}; a replica is a local folder or "
+                f"DISAN_REPLICAS names {shown!r}, which looks like a URL but is not "
+                "s3://bucket/prefix; a replica is an absolute folder path or "
                 "s3://bucket/prefix (an S3-compatible bucket)."
             )
-        root = Path(value).expanduser().absolute()
-        if root == primary:
+        root = Path(value).expanduser()
+        if not root.is_absolute():
             raise ReplicaConfigurationError(
-                f"DISAN_REPLICAS names the primary storage root {root}; a "
-                "replica must be another folder, ideally on another disk."
+                f"DISAN_REPLICAS names the relative path {shown!r}; give the "
+                "replica folder's absolute path, e.g. /mnt/dia-2/ocfl."
             )
-        stores.append(OCFLStore(root))
+        real = root.resolve()
+        for other, name in taken:
+            if real == other or real in other.parents or other in real.parents:
+                where = "is" if real == other else "lies inside or contains"
+                raise ReplicaConfigurationError(
+                    f"DISAN_REPLICAS names {root}, which {where} {name}; a "
+                    "replica must be a folder of its own, ideally on another disk."
+                )
+        taken.append((real, f"the replica {root}"))
+        stores.append(OCFLStore(root, setting="DISAN_REPLICAS"))
     _check_distinct(stores)
     return stores
+
+
+def check_folder(store):
+    """Raise a clear error unless a replica folder can take or holds a copy.
+
+    The folder must exist: Disan never creates it, so a disk that is not
+    mounted is reported instead of filled in its mount point's place. It
+    must be empty (a new replica) or an OCFL storage root.
+    """
+    root = Path(store.root)
+    if not root.is_dir():
+        raise ReplicaUnavailable(
+            f"The replica folder {root} does not exist (is its disk mounted?). "
+            "Disan does not create it: to start a new replica, create the empty "
+            "folder, then run `disan repair`."
+        )
+    if store.declared():
+        return
+    present = {entry.name for entry in root.iterdir()}
+    if present - ROOT_SKELETON:
+        raise ReplicaConfigurationError(
+            f"The replica folder {root} is not empty and is not an OCFL storage "
+            "root (no 0=ocfl_1.1 file); point DISAN_REPLICAS at an empty folder "
+            "or at an existing replica."
+        )
 
 
 def _check_distinct(stores):
@@ -101,6 +157,8 @@ def copies():
     for store in stores:
         if isinstance(store, S3Store):
             store.check()
+        else:
+            check_folder(store)
     return [(PRIMARY, get_store())] + [(str(store.root), store) for store in stores]
 
 
@@ -137,6 +195,7 @@ def replicate(object_id, *, document=None):
                     store, primary, object_id, source, relative
                 )
             else:
+                check_folder(store)
                 changed = _replicate_to(store, object_id, source, sizes, relative)
         except (OSError, DisanError) as err:
             logger.error("Replication of %s to %s failed: %s", object_id, label, err)

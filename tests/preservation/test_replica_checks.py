@@ -78,9 +78,7 @@ def test_an_unknown_object_is_refused_and_never_recorded(stored, command, key):
 
     assert raised.value.returncode == 2
     assert f"No document or stored object is called {key!r}" in str(raised.value)
-    assert list(ObjectFixity.objects.values_list("object_id", flat=True)) == [
-        OBJECT_ID
-    ]
+    assert list(ObjectFixity.objects.values_list("object_id", flat=True)) == [OBJECT_ID]
     assert len(audit().objects) == 1
 
 
@@ -122,6 +120,149 @@ def test_the_migration_forgets_rows_of_names_never_stored(stored):
     )
     migration.forget(apps, None)
 
-    assert list(ObjectFixity.objects.values_list("object_id", flat=True)) == [
-        OBJECT_ID
-    ]
+    assert list(ObjectFixity.objects.values_list("object_id", flat=True)) == [OBJECT_ID]
+
+
+# --- C, F: replica folders are checked before anything is written ---------
+
+
+def refusal(command="audit"):
+    with pytest.raises(CommandError) as raised:
+        call_command(command)
+    assert raised.value.returncode == 2
+    return str(raised.value)
+
+
+def test_a_replica_inside_the_primary_is_refused(stored, settings, store):
+    settings.DISAN_REPLICAS = [str(store.root / "sub")]
+
+    assert "lies inside or contains the primary storage root" in refusal("repair")
+    assert not (store.root / "sub").exists()
+
+
+def test_the_primary_spelled_differently_is_refused(stored, settings, store):
+    settings.DISAN_REPLICAS = [f"{store.root}/../{store.root.name}"]
+
+    assert "is the primary storage root" in refusal()
+
+
+def test_a_replica_containing_the_primary_is_refused(stored, settings, store):
+    settings.DISAN_REPLICAS = [str(store.root.parent)]
+
+    assert "lies inside or contains the primary storage root" in refusal()
+
+
+def test_two_nested_replica_folders_are_refused(stored, settings, replica_root):
+    settings.DISAN_REPLICAS = [str(replica_root), str(replica_root / "x")]
+
+    assert f"lies inside or contains the replica {replica_root}" in refusal()
+
+
+def test_a_replica_through_a_symbolic_link_to_the_primary_is_refused(
+    stored, settings, store, tmp_path
+):
+    (tmp_path / "link").symlink_to(store.root)
+    settings.DISAN_REPLICAS = [str(tmp_path / "link")]
+
+    assert "is the primary storage root" in refusal()
+
+
+def test_a_missing_replica_folder_is_not_created(stored, settings, tmp_path):
+    missing = tmp_path / "mnt" / "dia-2"
+    settings.DISAN_REPLICAS = [str(missing)]
+
+    message = refusal("repair")
+
+    assert f"The replica folder {missing} does not exist" in message
+    assert "create the empty folder, then run `disan repair`" in message
+    assert not missing.exists()
+    assert "does not exist" in refusal("audit")
+
+
+def test_replication_to_a_missing_folder_is_a_failed_event(
+    stored, settings, store, source, tmp_path
+):
+    from disan.preservation.models import PreservationEvent
+
+    missing = tmp_path / "mnt" / "dia-2"
+    settings.DISAN_REPLICAS = [str(missing)]
+
+    (result,) = replicate(OBJECT_ID)
+
+    assert not missing.exists()
+    assert "does not exist" in result.error
+    event = PreservationEvent.objects.filter(event_type="replication").last()
+    assert (event.outcome, event.data["replica"]) == ("failure", str(missing))
+
+
+def test_a_new_replica_starts_as_an_empty_folder_filled_by_repair(
+    stored, settings, tmp_path
+):
+    new = tmp_path / "dia-3"
+    new.mkdir()
+    settings.DISAN_REPLICAS = [settings.DISAN_REPLICAS[0], str(new)]
+
+    call_command("repair")
+
+    assert (new / "0=ocfl_1.1").is_file()
+    assert audit().ok
+
+
+@pytest.mark.parametrize("value", ["ocfl-copy", "./ocfl", "../ocfl"])
+def test_relative_replica_paths_are_refused(stored, settings, value, tmp_path):
+    settings.DISAN_REPLICAS = [value]
+
+    assert f"relative path {value!r}" in refusal()
+
+
+@pytest.mark.parametrize(
+    "value", ["s3:/disan-ban-sao/ocfl", "s3:disan-ban-sao", "S3:/b/p", "file:///mnt/x"]
+)
+def test_urls_that_are_not_s3_are_refused(
+    stored, settings, value, monkeypatch, tmp_path
+):
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    settings.DISAN_REPLICAS = [value]
+
+    assert "looks like a URL but is not s3://bucket/prefix" in refusal()
+    assert list(cwd.iterdir()) == []
+
+
+def test_a_folder_that_is_not_a_storage_root_is_a_configuration_error(
+    stored, settings, tmp_path, capsys
+):
+    other = tmp_path / "ảnh"
+    other.mkdir()
+    (other / "notes.txt").write_text("không phải kho")
+    settings.DISAN_REPLICAS = [str(other)]
+
+    message = refusal("repair")
+
+    assert "point DISAN_REPLICAS at an empty folder" in message
+    assert "DISAN_OCFL_ROOT" not in message
+    assert "backup" not in message
+    assert capsys.readouterr().out == ""
+    assert (other / "notes.txt").read_text() == "không phải kho"
+
+
+# --- D: credentials in a replica URL are never shown -----------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "s3://AKIA:secret@disan-ban-sao/ocfl",
+        "s3://AKIA:se/cret@disan-ban-sao/ocfl",
+        "ftp://AKIA:secret@example.vn/ocfl",
+    ],
+)
+def test_credentials_in_a_replica_url_are_redacted(stored, settings, value):
+    settings.DISAN_REPLICAS = [value]
+
+    message = refusal()
+
+    assert "secret" not in message and "cret" not in message
+    assert "AKIA" not in message
+    assert "***@" in message

@@ -566,7 +566,7 @@ def test_a_file_bad_in_every_copy_is_lost_and_left_alone(stored, store, replica)
         ),
         (
             "s3://khoa:bi-mat@kho/ocfl",
-            "DISAN_REPLICAS names 's3://khoa:bi-mat@kho/ocfl': an s3:// replica "
+            "DISAN_REPLICAS names 's3://***@kho/ocfl': an s3:// replica "
             "is only s3://bucket/prefix, e.g. s3://disan-ban-sao/ocfl, with no "
             "port, credentials, '?' or '#'. The endpoint goes in "
             "DISAN_S3_ENDPOINT_URL, credentials in AWS_ACCESS_KEY_ID and "
@@ -586,8 +586,9 @@ def test_a_file_bad_in_every_copy_is_lost_and_left_alone(stored, store, replica)
         ),
         (
             "gs://kho/ocfl",
-            "DISAN_REPLICAS names 'gs://kho/ocfl'; a replica is a local folder "
-            "or s3://bucket/prefix (an S3-compatible bucket).",
+            "DISAN_REPLICAS names 'gs://kho/ocfl', which looks like a URL but is "
+            "not s3://bucket/prefix; a replica is an absolute folder path or "
+            "s3://bucket/prefix (an S3-compatible bucket).",
         ),
     ],
 )

@@ -66,14 +66,16 @@ DIGEST_ALGORITHM = "sha256"
 INVENTORY = "inventory.json"
 COMMIT_MARKER = "switch.json"
 # Files ocfl-py writes into a new storage root before its declaration.
-_ROOT_SKELETON = {"extensions", "ocfl_layout.json"}
+ROOT_SKELETON = {"extensions", "ocfl_layout.json"}
 
 
 class OCFLStore(ObjectStore):
     """An :class:`ObjectStore` on an OCFL 1.1 storage root on a local disk."""
 
-    def __init__(self, root, work_dir=None):
+    def __init__(self, root, work_dir=None, *, setting="DISAN_OCFL_ROOT"):
         self.root = Path(root)
+        # The setting that names this root, for messages.
+        self.setting = setting
         if work_dir is None:
             work_dir = self.root.with_name(self.root.name + "-work")
         self.work_dir = Path(work_dir)
@@ -362,10 +364,10 @@ class OCFLStore(ObjectStore):
     def _initialize_root(self):
         if self.root.exists():
             present = {entry.name for entry in self.root.iterdir()}
-            if present - _ROOT_SKELETON:
+            if present - ROOT_SKELETON:
                 raise StorageConfigurationError(
                     f"{self.root} is not empty and is not an OCFL storage root "
-                    "(no 0=ocfl_1.1 file); point DISAN_OCFL_ROOT at an empty or "
+                    f"(no 0=ocfl_1.1 file); point {self.setting} at an empty or "
                     "missing folder."
                 )
             # What an interrupted initialization left; start again.

@@ -61,6 +61,18 @@ _clients = {}
 _clients_lock = threading.Lock()
 
 
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*).*@")
+
+
+def redact(value):
+    """Return ``value`` with any user name and password of a URL replaced.
+
+    Every message that shows a DISAN_REPLICAS entry shows it through this,
+    since such messages are logged and e-mailed.
+    """
+    return _USERINFO.sub(r"\1***@", value.strip())
+
+
 def is_s3_url(value):
     """Return True if a DISAN_REPLICAS entry names an S3 bucket."""
     return value.strip().lower().startswith(SCHEME)
@@ -68,16 +80,17 @@ def is_s3_url(value):
 
 def parse_url(value):
     """Return (bucket, prefix) of ``s3://bucket/prefix``; raise on anything else."""
+    shown = redact(value)
     parts = urllib.parse.urlsplit(value.strip())
     example = "s3://bucket/prefix, e.g. s3://disan-ban-sao/ocfl"
     if parts.scheme.lower() != "s3":
         raise ReplicaConfigurationError(
-            f"DISAN_REPLICAS names {value!r}, which is not an s3:// URL; write "
+            f"DISAN_REPLICAS names {shown!r}, which is not an s3:// URL; write "
             f"{example}."
         )
     if parts.query or parts.fragment or "@" in parts.netloc or ":" in parts.netloc:
         raise ReplicaConfigurationError(
-            f"DISAN_REPLICAS names {value!r}: an s3:// replica is only "
+            f"DISAN_REPLICAS names {shown!r}: an s3:// replica is only "
             f"{example}, with no port, credentials, '?' or '#'. The endpoint goes "
             "in DISAN_S3_ENDPOINT_URL, credentials in AWS_ACCESS_KEY_ID and "
             "AWS_SECRET_ACCESS_KEY."
@@ -85,7 +98,7 @@ def parse_url(value):
     bucket = parts.netloc
     if not _BUCKET.match(bucket) or ".." in bucket or _IP_ADDRESS.match(bucket):
         raise ReplicaConfigurationError(
-            f"DISAN_REPLICAS names {value!r}, whose bucket {bucket!r} is not a "
+            f"DISAN_REPLICAS names {shown!r}, whose bucket {bucket!r} is not a "
             "valid bucket name (3 to 63 lower-case letters, digits, '.' or '-'); "
             f"write {example}."
         )
@@ -96,7 +109,7 @@ def parse_url(value):
         for segment in segments
     ):
         raise ReplicaConfigurationError(
-            f"DISAN_REPLICAS names {value!r}, whose prefix {prefix!r} has an "
+            f"DISAN_REPLICAS names {shown!r}, whose prefix {prefix!r} has an "
             "empty, '.', '..' or unprintable part; write it as folder names "
             "joined by single '/'."
         )

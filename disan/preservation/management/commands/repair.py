@@ -70,13 +70,21 @@ class Command(BaseCommand):
                     if action.action == "lost"
                     else prefix + action.action
                 )
-                line = f"{action.object_id} [{action.copy}] {action.path}: {word}"
+                path = action.path or "(object)"
+                line = f"{action.object_id} [{action.copy}] {path}: {word}"
                 self.stdout.write(f"{line} {action.detail}".rstrip())
             if not report.actions:
                 self.stdout.write("Nothing to repair: every copy is intact.")
         if not report.ok:
-            raise CommandError(
-                f"{len(report.lost)} file(s) lost in every copy and "
-                f"{len(report.failed)} repair(s) failed; restore them from a backup.",
-                returncode=1,
-            )
+            problems = []
+            if report.lost:
+                problems.append(
+                    f"{len(report.lost)} file(s) lost in every copy: restore them "
+                    "from a backup"
+                )
+            if report.failed:
+                problems.append(
+                    f"{len(report.failed)} repair(s) failed: see the reasons above, "
+                    "then run `disan repair` again"
+                )
+            raise CommandError("; ".join(problems) + ".", returncode=1)

@@ -1,8 +1,10 @@
 """Render an ``ImageRequest`` from a page's pyramidal TIFF.
 
 A viewer's tile is answered from the stored JPEG tile when it can be
-(:mod:`disan.iiif.tiles`); everything else is rendered with pyvips from the
-one pyramid level :func:`disan.iiif.tiles.window` picks, the smallest just
+(:mod:`disan.iiif.tiles`), and a plain JPEG whose window lies in one stored
+tile at another size is scaled from that tile with Pillow
+(:func:`disan.iiif.tiles.scaled_tile`); everything else is rendered with
+pyvips from the one pyramid level :func:`disan.iiif.tiles.window` picks, the smallest just
 larger than the output, so a thumbnail or a zoomed-out tile never decodes
 the full-size image and no other level is opened.
 """
@@ -74,6 +76,9 @@ def from_stored_tile(request, page, path):
 def render_pixels(request, page, path):
     """Return ``request`` decoded from its pyramid level and encoded anew."""
     try:
+        scaled = tiles.scaled_tile(path, request, page)
+        if scaled is not None:
+            return scaled
         image = _extract(path, request, page)
         image = _apply_quality(image, request.quality)
         image = _orient(image, request)

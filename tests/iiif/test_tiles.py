@@ -364,3 +364,77 @@ def test_every_tile_a_viewer_asks_is_answered_from_the_stored_tiles(request, fix
             answered.append(f"{image.width},{image.height}" == size)
     assert len(asked) == {"scan_page": 77, "odd_page": 17}[fixture]
     assert answered == [True] * len(asked)
+
+
+def scaled(page, region, size, **kwargs):
+    request = request_for(page, region, size, **kwargs)
+    return tiles.scaled_tile(pyramid_path(page), request, page)
+
+
+@pytest.mark.parametrize(
+    ("region", "size"),
+    [
+        # 125.5 level pixels by 256 asked as 126 by 257: scaled in one tile.
+        ("1024,0,251,512", "126,"),
+        ("0,0,512,512", "200,"),
+        ("100,100,100,100", "^150,"),
+        # At the level's right edge: none of the tile's padding is read.
+        ("1792,0,208,256", "150,"),
+    ],
+)
+def test_a_window_in_one_tile_at_another_size_is_scaled_from_it(
+    scan_page, region, size
+):
+    request = request_for(scan_page, region, size)
+    assert stored(scan_page, region, size) is None
+    tile = pyvips.Image.new_from_buffer(scaled(scan_page, region, size), "")
+    assert (tile.width, tile.height, tile.bands) == (request.width, request.height, 3)
+    # Close to the region scaled from the full-size image: the level holds
+    # the same pixels halved, then the tile is encoded a second time.
+    full = pyvips.Image.tiffload(str(pyramid_path(scan_page)), page=0)
+    x, y, width, height = map(int, region.split(","))
+    expected = full.crop(x, y, width, height).resize(
+        request.width / width, vscale=request.height / height, kernel="lanczos3"
+    )
+    expected = expected.gravity("north-west", tile.width, tile.height, extend="copy")
+    assert difference(tile, expected)[1] < 4
+    # And what a request renders.
+    assert images.render_pixels(request, scan_page, pyramid_path(scan_page)) == (
+        scaled(scan_page, region, size)
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "size", "quality_format", "rotation"),
+    [
+        ("100,100,700,500", "350,", "default.jpg", "0"),
+        ("0,0,300,300", "150,", "gray.jpg", "0"),
+        ("0,0,300,300", "150,", "default.png", "0"),
+        ("0,0,300,300", "150,", "default.jpg", "90"),
+    ],
+)
+def test_windows_across_tiles_and_other_renderings_are_not_scaled_from_a_tile(
+    scan_page, region, size, quality_format, rotation
+):
+    assert (
+        scaled(
+            scan_page, region, size, quality_format=quality_format, rotation=rotation
+        )
+        is None
+    )
+
+
+def test_gray_levels_are_scaled_in_gray(make_document, make_page):
+    page = make_page(make_document(), width=2000, height=1773)
+    scan = pyvips.Image.new_from_file(str(SCAN)).colourspace("b-w")
+    make_pyramid(scan, pyramid_path(page))
+    tile = pyvips.Image.new_from_buffer(scaled(page, "0,0,512,512", "200,"), "")
+    assert (tile.width, tile.height, tile.bands) == (200, 200, 1)
+
+
+def test_without_pillow_tiles_are_scaled_by_libvips(scan_page, monkeypatch):
+    monkeypatch.setattr(tiles, "Image", None)
+    assert scaled(scan_page, "0,0,512,512", "200,") is None
+    request = request_for(scan_page, "0,0,512,512", "200,")
+    tile = pyvips.Image.new_from_buffer(images.render(request, scan_page), "")
+    assert (tile.width, tile.height) == (200, 200)

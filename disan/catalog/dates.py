@@ -423,11 +423,12 @@ def _era_date(text, written, dynasty, warnings):
             f"year {number} of {era.name} in '{written}' is not a reign year; "
             "reign years count from 1"
         )
-    if number > era.last_year - era.first_year + 1:
-        warnings.append(
-            f"year {number} is past the last year "
-            f"({era.last_year - era.first_year + 1}) of {era.label}; "
-            "read as if the era had gone on"
+    length = era.last_year - era.first_year + 1
+    if number > length:
+        raise DateError(
+            f"year {number} of {era.name} in '{written}' is past the end of the "
+            f"era: {era.label} has {length} year{'s' if length > 1 else ''}, "
+            f"{era.name} 1 to {era.name} {length}"
         )
     if month is not None and not 1 <= month <= 12:
         raise DateError(f"lunar month {month} in '{written}' is not 1 to 12")

@@ -129,6 +129,19 @@ def check_document(values, today=None):
     _check_year_order(values, problems)
     _check_document_type(values, problems)
     _check_ordinal(values, problems)
+    year_start = values.get("year_start")
+    if isinstance(year_start, int) and year_start > today.year:
+        problems.append(
+            Problem(
+                "year_start",
+                "year_future",
+                _(
+                    "Start year %(value)s is after this year (%(year)s): a"
+                    " document cannot be dated in the future."
+                ),
+                {"value": year_start, "year": today.year},
+            )
+        )
     issue_date = values.get("issue_date")
     if isinstance(issue_date, datetime.date) and issue_date > today:
         problems.append(

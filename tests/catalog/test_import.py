@@ -270,3 +270,48 @@ def test_dry_run_fails_like_the_real_import_when_a_row_is_invalid(tmp_path, caps
     # With --valid-only the valid rows would be written: no failure.
     call_command("import", str(path), "--dry-run", "--valid-only")
     assert not HeritageDocument.objects.exists()
+
+
+def test_future_and_impossible_dates_make_the_row_invalid(tmp_path):
+    this_year = datetime.date.today().year
+    path = write(
+        tmp_path,
+        "a.csv",
+        [
+            "Mã,Tiêu đề,Niên đại",
+            "T-1,Tương lai,2999",
+            "T-2,Thế kỷ sau,thế kỷ XXV",
+            "T-3,Sau này,sau 2999",
+            "T-4,Quá niên hiệu,Tự Đức năm thứ 40",
+            "T-5,Trước,trước 2999",
+            f"T-6,Năm nay,{this_year}",
+        ],
+    )
+    summary, rows = rows_of(path, dry_run=True)
+    errors = {row.identifier: row.errors for row in rows}
+    after = f"after this year ({this_year}); a document cannot be dated in the future"
+    assert errors["T-1"] == [
+        {"column": "Niên đại", "message": f"'2999' is read as 2999, {after}"}
+    ]
+    assert errors["T-2"] == [
+        {
+            "column": "Niên đại",
+            "message": f"'thế kỷ XXV' is read as 2401–2500, {after}",
+        }
+    ]
+    assert errors["T-3"] == [
+        {
+            "column": "Niên đại",
+            "message": f"'sau 2999' is read as 2999 or later, {after}",
+        }
+    ]
+    assert errors["T-4"] == [
+        {
+            "column": "Niên đại",
+            "message": "year 40 of Tự Đức in 'Tự Đức năm thứ 40' is past the end "
+            "of the era: Tự Đức 嗣德 (Nguyễn, 1848–1883) has 36 years, Tự Đức 1 to "
+            "Tự Đức 36",
+        }
+    ]
+    assert (errors["T-5"], errors["T-6"]) == ([], [])
+    assert (summary.invalid, summary.created) == (4, 2)

@@ -137,13 +137,18 @@ def test_dynasty_that_never_used_the_era_is_an_error():
     )
 
 
-def test_year_past_the_end_of_an_era_is_read_with_a_warning():
-    parsed = parse_date("Gia Long 30")
-    assert parsed.edtf == "1831"
-    assert parsed.warnings == [
-        "year 30 is past the last year (18) of Gia Long 嘉隆 (Nguyễn, 1802–1819); "
-        "read as if the era had gone on"
-    ]
+def test_year_past_the_end_of_an_era_is_an_error_naming_its_span():
+    with pytest.raises(DateError) as caught:
+        parse_date("Tự Đức năm thứ 40")
+    assert str(caught.value) == (
+        "year 40 of Tự Đức in 'Tự Đức năm thứ 40' is past the end of the era: "
+        "Tự Đức 嗣德 (Nguyễn, 1848–1883) has 36 years, Tự Đức 1 to Tự Đức 36"
+    )
+    with pytest.raises(DateError, match=r"Gia Long 嘉隆 \(Nguyễn, 1802–1819\)"):
+        parse_date("Gia Long 30")
+    with pytest.raises(DateError, match="past the end of the era"):
+        parse_date("嗣德四十年")
+    assert parse_date("Tự Đức năm thứ 36").edtf == "1883"
 
 
 def test_gregorian_gloss_that_disagrees_is_reported():

@@ -273,3 +273,19 @@ def test_document_in_a_file_needs_an_ordinal_in_range_and_no_more_open_access():
             " this unit.",
         ),
     ]
+
+
+def test_a_start_year_after_this_year_is_an_error():
+    values = {"identifier": "HN-3", "title": "Sắc phong", "year_start": 2027}
+    problems = check_document(values, today=datetime.date(2026, 12, 31))
+    assert [(p.field, p.code, str(p)) for p in problems] == [
+        (
+            "year_start",
+            "year_future",
+            "Start year 2027 is after this year (2026): a document cannot be"
+            " dated in the future.",
+        )
+    ]
+    assert check_document(values, today=datetime.date(2027, 1, 1)) == []
+    with translation.override("vi"):
+        assert str(problems[0]).startswith("Năm bắt đầu 2027 sau năm nay (2026)")

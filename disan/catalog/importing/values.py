@@ -83,10 +83,24 @@ def day(value, lookups):
 
 
 def written_date(value, lookups):
-    """Read a date as written; return it with its EDTF form and year span."""
+    """Read a date as written; return it with its EDTF form and year span.
+
+    A document is made by now: a date wholly after this year is an error.
+    """
     parsed = _parse_date(value)
     if isinstance(parsed, str):
         raise CellError(parsed)
+    this_year = datetime.date.today().year
+    if parsed.year_start is not None and parsed.year_start > this_year:
+        span = parsed.year_start
+        if parsed.year_end is None:
+            span = f"{span} or later"
+        elif parsed.year_end != parsed.year_start:
+            span = f"{span}–{parsed.year_end}"
+        raise CellError(
+            f"'{value}' is read as {span}, after this year ({this_year}); "
+            "a document cannot be dated in the future"
+        )
     return dataclasses.replace(parsed, warnings=list(parsed.warnings))
 
 

@@ -163,12 +163,14 @@ DISAN_S3_REGION = _env("DISAN_S3_REGION", "")
 
 # int: attempts per S3 request before a replica is reported unreachable
 # (boto3's "standard" retry mode). Default 3.
-DISAN_S3_MAX_ATTEMPTS = _env_int("DISAN_S3_MAX_ATTEMPTS", 3)
+# Kept as written and checked when a bucket is first used, so a bad value
+# stops the commands that use S3 with a clear message (not every command).
+DISAN_S3_MAX_ATTEMPTS = _env("DISAN_S3_MAX_ATTEMPTS", 3)
 
 # int: seconds to wait for a connection to, or an answer from, the S3
 # endpoint. Default 10 to connect and 60 to read.
-DISAN_S3_CONNECT_TIMEOUT = _env_int("DISAN_S3_CONNECT_TIMEOUT", 10)
-DISAN_S3_READ_TIMEOUT = _env_int("DISAN_S3_READ_TIMEOUT", 60)
+DISAN_S3_CONNECT_TIMEOUT = _env("DISAN_S3_CONNECT_TIMEOUT", 10)
+DISAN_S3_READ_TIMEOUT = _env("DISAN_S3_READ_TIMEOUT", 60)
 
 # int: seconds within which the worker's periodic fixity audit covers every
 # object once, a slice at a time. Default 604800 (one week); 0 turns it off.

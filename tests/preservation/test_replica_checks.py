@@ -266,3 +266,50 @@ def test_credentials_in_a_replica_url_are_redacted(stored, settings, value):
     assert "secret" not in message and "cret" not in message
     assert "AKIA" not in message
     assert "***@" in message
+
+
+# --- E: each S3 number setting is checked and named -----------------------
+
+
+@pytest.mark.parametrize(
+    "name, value, wanted",
+    [
+        ("DISAN_S3_MAX_ATTEMPTS", "abc", "a whole number of attempts, 1 or more"),
+        ("DISAN_S3_MAX_ATTEMPTS", "0", "a whole number of attempts, 1 or more"),
+        ("DISAN_S3_MAX_ATTEMPTS", "2.5", "a whole number of attempts, 1 or more"),
+        ("DISAN_S3_CONNECT_TIMEOUT", "-1", "a number of seconds above 0"),
+        ("DISAN_S3_READ_TIMEOUT", "nan", "a number of seconds above 0"),
+        ("DISAN_S3_READ_TIMEOUT", "inf", "a number of seconds above 0"),
+    ],
+)
+def test_bad_s3_numbers_are_named(stored, settings, name, value, wanted):
+    settings.DISAN_REPLICAS = ["s3://disan-ban-sao/ocfl"]
+    settings.DISAN_S3_ENDPOINT_URL = "http://127.0.0.1:9"
+    setattr(settings, name, value)
+
+    message = refusal()
+
+    assert message == (
+        f"{name} is {value!r}; give {wanted}, or leave it unset for the default."
+    )
+
+
+def test_a_bad_s3_number_does_not_stop_django_from_starting(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DISAN_HOME": str(tmp_path),
+        "DISAN_S3_MAX_ATTEMPTS": "abc",
+        "DISAN_S3_CONNECT_TIMEOUT": "-1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import disan.settings"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

@@ -124,30 +124,53 @@ def get_client():
     """
     endpoint = settings.DISAN_S3_ENDPOINT_URL or None
     region = settings.DISAN_S3_REGION or None
-    key = (
-        os.getpid(),
-        endpoint,
-        region,
-        settings.DISAN_S3_MAX_ATTEMPTS,
-        settings.DISAN_S3_CONNECT_TIMEOUT,
-        settings.DISAN_S3_READ_TIMEOUT,
-    )
+    numbers = client_numbers()
+    key = (os.getpid(), endpoint, region, *numbers)
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
-            client = _clients[key] = _new_client(endpoint, region)
+            client = _clients[key] = _new_client(endpoint, region, *numbers)
     return client
 
 
-def _new_client(endpoint, region):
+def client_numbers():
+    """Return (attempts, connect timeout, read timeout) from the settings.
+
+    Each is checked here, and named in the error when it is not usable.
+    """
+    return (
+        _number(
+            "DISAN_S3_MAX_ATTEMPTS", int, 3, "a whole number of attempts, 1 or more"
+        ),
+        _number("DISAN_S3_CONNECT_TIMEOUT", float, 10, "a number of seconds above 0"),
+        _number("DISAN_S3_READ_TIMEOUT", float, 60, "a number of seconds above 0"),
+    )
+
+
+def _number(name, kind, default, wanted):
+    value = getattr(settings, name)
+    if value is None or str(value).strip() == "":
+        return default
+    try:
+        number = kind(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or number <= 0 or number != number or number == float("inf"):
+        raise ReplicaConfigurationError(
+            f"{name} is {value!r}; give {wanted}, or leave it unset for the default."
+        )
+    return number
+
+
+def _new_client(endpoint, region, attempts, connect_timeout, read_timeout):
     # boto3 takes a good part of a second to import: only when S3 is used.
     import boto3
     from botocore.config import Config
 
     config = Config(
-        connect_timeout=settings.DISAN_S3_CONNECT_TIMEOUT,
-        read_timeout=settings.DISAN_S3_READ_TIMEOUT,
-        retries={"mode": "standard", "max_attempts": settings.DISAN_S3_MAX_ATTEMPTS},
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        retries={"mode": "standard", "max_attempts": attempts},
         # Other S3-compatible services rarely have per-bucket host names.
         s3={"addressing_style": "path" if endpoint else "auto"},
     )

@@ -112,7 +112,15 @@ def test_documents_not_online_are_kept_out_of_the_index():
     assert get_backend().count() == 0
 
 
-def test_reindex_command_rebuilds_from_online_documents(settings):
+@pytest.mark.parametrize(
+    ("backend", "suffix"),
+    [
+        ("disan.search.backends.tantivy_index.TantivyBackend", ".tantivy"),
+        ("disan.search.backends.sqlite_fts.SQLiteFTSBackend", ".sqlite3"),
+    ],
+)
+def test_reindex_command_rebuilds_from_online_documents(settings, backend, suffix):
+    settings.DISAN_SEARCH_BACKEND = backend
     online = [make_heritage_document(f"HN-1{n}", f"Sắc phong số {n}") for n in range(3)]
     make_heritage_document("HN-900", "Đang xử lý", status=DocumentStatus.PROCESSING)
     stale = type(get_backend())(get_backend().path)
@@ -120,9 +128,10 @@ def test_reindex_command_rebuilds_from_online_documents(settings):
 
     output = io.StringIO()
     call_command("reindex", stdout=output)
-    assert output.getvalue() == (
-        f"Indexed 3 documents into {settings.DISAN_SEARCH_INDEX}.\n"
-    )
+    # The index the backend keeps, which exists: not always the setting itself.
+    index = settings.DISAN_SEARCH_INDEX.resolve().with_suffix(suffix)
+    assert index.exists()
+    assert output.getvalue() == f"Indexed 3 documents into {index}.\n"
     results = get_backend().search("", access_levels=["public"])
     assert sorted(hit.id for hit in results.hits) == sorted(str(d.id) for d in online)
     assert reindex_all() == 3

@@ -197,6 +197,11 @@ class SearchBackend(abc.ABC):
     must not return, count or facet a document outside those levels.
     """
 
+    @property
+    def location(self):
+        """Return the file or folder the index is kept in."""
+        return self.path
+
     def index(self, doc: IndexDocument) -> None:
         """Add ``doc``, or replace the document with the same id."""
         self.index_many([doc])

@@ -68,6 +68,10 @@ class TantivyBackend(SearchBackend):
     def __repr__(self):
         return f"<TantivyBackend {self.folder}>"
 
+    @property
+    def location(self):
+        return self.folder
+
     # --- writing ---------------------------------------------------------
 
     def index_many(self, docs):

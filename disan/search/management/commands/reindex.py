@@ -1,8 +1,8 @@
 """``disan reindex``: rebuild the search index from the catalog."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from disan.search import get_backend
 from disan.search.exceptions import SearchError
 from disan.search.indexing import reindex_all
 
@@ -15,6 +15,4 @@ class Command(BaseCommand):
             count = reindex_all()
         except SearchError as err:
             raise CommandError(str(err)) from err
-        self.stdout.write(
-            f"Indexed {count} documents into {settings.DISAN_SEARCH_INDEX}."
-        )
+        self.stdout.write(f"Indexed {count} documents into {get_backend().location}.")

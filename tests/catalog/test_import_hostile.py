@@ -147,6 +147,13 @@ def test_xlsx_that_is_not_a_zip(tmp_path):
     )
 
 
+@pytest.mark.parametrize("name", ["gone.xlsx", "gone.csv"])
+def test_a_missing_file_is_missing_whatever_its_kind(tmp_path, name):
+    assert refused(tmp_path / name) == (
+        f"{name}: cannot be read (No such file or directory)"
+    )
+
+
 def test_zip_bomb_xlsx_is_refused_before_parsing(tmp_path):
     path = tmp_path / "bom.xlsx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

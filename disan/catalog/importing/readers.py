@@ -177,7 +177,11 @@ class XlsxInventory:
         try:
             with zipfile.ZipFile(self.path) as archive:
                 members = archive.infolist()
-        except (zipfile.BadZipFile, OSError) as err:
+        except OSError as err:
+            raise InventoryFileError(
+                self.name, f"cannot be read ({err.strerror})"
+            ) from err
+        except zipfile.BadZipFile as err:
             raise InventoryFileError(
                 self.name,
                 "not an XLSX workbook (not a zip archive); save it again "

@@ -11,6 +11,7 @@ atomic switch: :mod:`disan.preservation.bucket` writes it instead.
 """
 
 import errno
+import filecmp
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from disan.preservation.exceptions import RestoreError
+from disan.preservation.exceptions import ReplicaConflict, RestoreError
 from disan.preservation.fixity import (
     DECLARATION,
     DECLARATION_TEXT,
@@ -77,6 +78,9 @@ def install_copy(store, object_id, placements, inventory_raw, *, set_aside=(), l
 
     def build(target):
         build_tree(target, placements, inventory_raw)
+        current = store.object_dir(object_id)
+        if current.is_dir():
+            keep_unknown_files(current, target, set_aside, label)
 
     def on_replaced(old_tree):
         name = store.object_dir(object_id).name
@@ -103,6 +107,59 @@ def build_tree(target, placements, inventory_raw):
     durable.write_file(target / INVENTORY, inventory_raw)
     _write_sidecar(target, inventory_digest(inventory_raw, algorithm), algorithm)
     durable.write_file(target / DECLARATION, DECLARATION_TEXT)
+
+
+def keep_unknown_files(current, target, set_aside, label):
+    """Carry into ``target`` what of ``current`` it would otherwise destroy.
+
+    ``current`` is the tree about to be replaced by ``target``, as a bucket
+    copy is written over what the bucket holds (see
+    :mod:`disan.preservation.bucket`): a file of ``current`` that the new
+    tree lacks is kept at its path (the audit then reports it unexpected,
+    and ``disan repair`` moves it to quarantine); a file the new tree holds
+    with other bytes stops the write with :class:`ReplicaConflict`, unless
+    ``set_aside`` names it or it is the root inventory (or its sidecar) of
+    an earlier state of the object.
+    """
+    for folder, _dirs, names in os.walk(current):
+        for name in names:
+            old = Path(folder) / name
+            relative = old.relative_to(current).as_posix()
+            if relative in set_aside:
+                continue
+            new = target / relative
+            if not os.path.lexists(new):
+                new.parent.mkdir(parents=True, exist_ok=True)
+                if not _link(old, new):
+                    shutil.copy2(old, new)
+                logger.warning(
+                    "Kept %s of copy %s, a file Disan did not write, at its path",
+                    relative,
+                    label,
+                )
+                continue
+            if _same_bytes(old, new) or (
+                "/" not in relative and _earlier_state(old, target, name)
+            ):
+                continue
+            raise ReplicaConflict(
+                f"{old} already holds other bytes than the copy Disan would write "
+                "there; it was not overwritten. Run `disan audit`, then `disan "
+                "repair` to set it aside."
+            )
+
+
+def _same_bytes(first, second):
+    return os.path.samefile(first, second) or filecmp.cmp(first, second, shallow=False)
+
+
+def _earlier_state(old, target, name):
+    # A root inventory or sidecar that some version folder holds unchanged.
+    return any(
+        _same_bytes(old, version / name)
+        for version in target.iterdir()
+        if version.is_dir() and (version / name).is_file()
+    )
 
 
 def _link(source, destination):

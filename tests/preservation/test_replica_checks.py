@@ -313,3 +313,54 @@ def test_a_bad_s3_number_does_not_stop_django_from_starting(tmp_path):
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+# --- B: a folder replica never destroys bytes Disan did not write ---------
+
+
+def test_a_file_added_by_hand_survives_a_new_version(
+    stored, store, source, replica_root, settings
+):
+    _primary, replica = stored
+    (replica / "v2/content").mkdir(parents=True)
+    (replica / "v2/content/keepme.txt").write_bytes(b"ghi tay")
+
+    store.put(
+        OBJECT_ID,
+        [(source("q.tif", PAGE_BYTES + b"!"), "trang.tif")],
+        message="Quét lại",
+        agent="Trần Văn Đức",
+    )
+    (result,) = replicate(OBJECT_ID)
+
+    assert (result.changed, result.error) == (True, "")
+    assert (replica / "v2/content/keepme.txt").read_bytes() == b"ghi tay"
+    assert (replica / "v2/content/trang.tif").read_bytes() == PAGE_BYTES + b"!"
+    codes = [(f.code, f.path) for c in audit().objects[0].copies for f in c.faults]
+    assert codes == [("unexpected", "v2/content/keepme.txt")]
+
+    call_command("repair")
+
+    assert not (replica / "v2/content/keepme.txt").exists()
+    (kept,) = (settings.DISAN_HOME / "quarantine").rglob("keepme.txt")
+    assert kept.read_bytes() == b"ghi tay"
+    assert audit().ok
+
+
+def test_other_bytes_where_a_new_file_goes_stop_the_copy(stored, store, source):
+    _primary, replica = stored
+    (replica / "v2/content").mkdir(parents=True)
+    (replica / "v2/content/trang.tif").write_bytes(b"ban khac")
+    before = (replica / "inventory.json").read_bytes()
+
+    store.put(
+        OBJECT_ID,
+        [(source("q.tif", PAGE_BYTES + b"!"), "trang.tif")],
+        message="Quét lại",
+        agent="Trần Văn Đức",
+    )
+    (result,) = replicate(OBJECT_ID)
+
+    assert "it was not overwritten" in result.error
+    assert (replica / "v2/content/trang.tif").read_bytes() == b"ban khac"
+    assert (replica / "inventory.json").read_bytes() == before

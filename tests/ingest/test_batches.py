@@ -19,11 +19,11 @@ PRINTED = SAMPLES / "printed-vietnamese" / "VietOCR_vietsample_2p_G4.tif"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def run_batch(path, monkeypatch):
+def run_batch(path, monkeypatch, *, ocr=False):
     """Start a batch and run every job it makes, here, in order."""
     queue = []
     monkeypatch.setattr(tasks, "dispatch", queue.append)
-    batch = start_batch(path, ocr=False, dispatch=queue.append)
+    batch = start_batch(path, ocr=ocr, dispatch=queue.append)
     while queue:
         tasks.run(str(queue.pop(0).pk))
     batch.refresh_from_db()

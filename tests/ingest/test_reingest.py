@@ -5,7 +5,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
-from disan.catalog.models import HeritageDocument
+from disan.catalog.models import HeritageDocument, Page
+from disan.derivatives import paths
 from disan.ingest.models import Rejection
 from disan.ingest.services.summary import summarize
 from tests.ingest.test_batches import PRINTED, run_batch
@@ -94,3 +95,99 @@ def test_a_first_ingest_may_open_a_new_document(tmp_path, monkeypatch):
     run_batch(make_batch(tmp_path), monkeypatch)
 
     assert HeritageDocument.objects.get().access_level == "public"
+
+
+def write_image(path, shade):
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (320, 240), 255)
+    ImageDraw.Draw(image).rectangle((40, 40, 200, 160), fill=shade)
+    image.save(path)
+
+
+def pages_by_file():
+    return {
+        (page.master_file.filename, page.page_in_file): page
+        for page in Page.objects.select_related("master_file")
+    }
+
+
+def test_a_metadata_change_keeps_every_page_and_its_derivatives(
+    tmp_path, monkeypatch, settings, client
+):
+    batch_folder = make_batch(tmp_path)
+    write_image(batch_folder / "quyển 1" / "bìa.png", 0)
+    run_batch(batch_folder, monkeypatch)
+    before = pages_by_file()
+    assert len(before) == 3
+    Page.objects.update(ocr_status="done", ocr_text="chữ đã đọc")
+    made = {
+        key: paths.resolve(page.pyramid_path).stat().st_mtime_ns
+        for key, page in before.items()
+    }
+
+    make_batch(tmp_path, description="Bản in, sửa lại")
+    settings.DISAN_OCR_ENABLED = True
+    batch = run_batch(batch_folder, monkeypatch, ocr=True)
+
+    after = pages_by_file()
+    assert {key: page.pk for key, page in after.items()} == {
+        key: page.pk for key, page in before.items()
+    }
+    assert {
+        key: paths.resolve(page.pyramid_path).stat().st_mtime_ns
+        for key, page in after.items()
+    } == made
+    assert {page.ocr_text for page in after.values()} == {"chữ đã đọc"}
+    (transfer,) = batch.transfers.all()
+    assert list(transfer.jobs.values_list("step", "status").order_by("created")) == [
+        ("identify", "done"),
+        ("store", "done"),
+        ("index", "done"),
+    ]
+    document = HeritageDocument.objects.get()
+    assert (document.status, document.ocfl_version) == ("online", "v2")
+    page_id = before[("bìa.png", 0)].pk
+    assert client.get(f"/iiif/3/images/{page_id}/info.json").status_code == 200
+
+
+def test_a_changed_master_gets_new_pages_the_others_keep_theirs(
+    tmp_path, monkeypatch, client
+):
+    batch_folder = make_batch(tmp_path)
+    cover = batch_folder / "quyển 1" / "bìa.png"
+    write_image(cover, 0)
+    run_batch(batch_folder, monkeypatch)
+    before = pages_by_file()
+    old_cover = before.pop(("bìa.png", 0))
+    old_files = [
+        paths.resolve(old_cover.pyramid_path),
+        paths.resolve(old_cover.thumbnail_path),
+    ]
+    old_tile = client.get(f"/iiif/3/images/{old_cover.pk}/full/max/0/default.png")
+    assert old_tile.status_code == 200
+
+    write_image(cover, 128)
+    batch = run_batch(batch_folder, monkeypatch)
+
+    after = pages_by_file()
+    new_cover = after.pop(("bìa.png", 0))
+    assert new_cover.pk != old_cover.pk
+    assert new_cover.sequence == 1
+    assert new_cover.derived_from_sha256 == new_cover.master_file.sha256
+    assert {key: page.pk for key, page in after.items()} == {
+        key: page.pk for key, page in before.items()
+    }
+    assert not any(path.exists() for path in old_files)
+    (transfer,) = batch.transfers.all()
+    assert [
+        page.pk
+        for page in Page.objects.filter(jobs__transfer=transfer, jobs__step="derive")
+    ] == [new_cover.pk]
+    assert (
+        client.get(f"/iiif/3/images/{old_cover.pk}/full/max/0/default.png").status_code
+        == 404
+    )
+    new_tile = client.get(f"/iiif/3/images/{new_cover.pk}/full/max/0/default.png")
+    assert new_tile.status_code == 200
+    assert new_tile["ETag"] != old_tile["ETag"]

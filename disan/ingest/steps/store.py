@@ -7,9 +7,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Max
 
 from disan import __version__
 from disan.catalog.models import DocumentStatus, MasterFile, Page
+from disan.derivatives import paths
+from disan.derivatives.exceptions import DerivativePathError
 from disan.ingest import pipeline
 from disan.ingest.models import Job, Transfer
 from disan.preservation.events import record_event
@@ -104,15 +107,58 @@ def _supersede(other, transfer):
 
 @transaction.atomic
 def _lay_out_pages(transfer, document, accepted, object_id, result):
-    old_derivatives = Path(settings.DISAN_DERIVATIVES_ROOT) / str(document.pk)
-    document.master_files.all().delete()
-    # A retried store job replaces what an earlier attempt laid out.
-    Job.objects.filter(transfer=transfer, step=Job.Step.INDEX).delete()
+    """Match the catalog's master files and pages to the new version.
+
+    A master file whose name and SHA-256 are unchanged keeps its row and its
+    pages keep their ids, derivatives and text, so published IIIF addresses
+    stay valid; only new or changed files get new pages, and jobs.
+    """
+    # A retried store job replaces what an earlier attempt laid out, jobs
+    # included.
+    Job.objects.filter(transfer=transfer).exclude(
+        step__in=(Job.Step.IDENTIFY, Job.Step.STORE)
+    ).delete()
+
+    wanted = {(entry["name"], entry["report"]["sha256"]) for entry in accepted}
+    kept = {}
+    gone = []
+    for master in document.master_files.all():
+        key = (master.logical_path, master.sha256)
+        if key in wanted and key not in kept:
+            kept[key] = master
+        else:
+            gone.append(master)
+    removed_pages = list(
+        document.pages.filter(master_file__in=gone).values_list("pk", flat=True)
+    )
+    MasterFile.objects.filter(pk__in=[master.pk for master in gone]).delete()
+    # Move what is kept out of the way of the new numbering.
+    shift = _past(document.master_files) + len(accepted)
+    page_shift = _past(document.pages) + sum(
+        len(entry["report"]["pages"]) for entry in accepted
+    )
+    document.master_files.update(sequence=F("sequence") + shift)
+    document.pages.update(sequence=F("sequence") + page_shift)
 
     # One master file per accepted file; one page per image in it.
     sequence = 0
+    pages = []
     for number, entry in enumerate(accepted, start=1):
         report = entry["report"]
+        master = kept.get((entry["name"], report["sha256"]))
+        if master is not None:
+            master.sequence = number
+            master.filename = entry["name"]
+            master.save(update_fields=["sequence", "filename"])
+            for page in master.pages.order_by("page_in_file"):
+                sequence += 1
+                # A label staff gave the page is kept; a plain number follows.
+                if page.label == str(page.sequence - page_shift):
+                    page.label = str(sequence)
+                page.sequence = sequence
+                page.save(update_fields=["sequence", "label"])
+                pages.append(page)
+            continue
         master = MasterFile.objects.create(
             document=document,
             sequence=number,
@@ -133,14 +179,16 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
         )
         for page_in_file, (width, height) in enumerate(report["pages"]):
             sequence += 1
-            Page.objects.create(
-                document=document,
-                master_file=master,
-                sequence=sequence,
-                page_in_file=page_in_file,
-                label=str(sequence),
-                width=width,
-                height=height,
+            pages.append(
+                Page.objects.create(
+                    document=document,
+                    master_file=master,
+                    sequence=sequence,
+                    page_in_file=page_in_file,
+                    label=str(sequence),
+                    width=width,
+                    height=height,
+                )
             )
         _record_file_events(document, entry, report)
 
@@ -167,13 +215,51 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
     transfer.save(update_fields=["changed"])
 
     # Per page: derive now, OCR after its derivative; index after all pages.
-    derive_jobs = []
-    for page in document.pages.order_by("sequence"):
-        derive_jobs.append(pipeline.new_job(transfer, Job.Step.DERIVE, page=page))
-        pipeline.new_job(transfer, Job.Step.OCR, page=page, waiting=True)
-    pipeline.new_job(transfer, Job.Step.INDEX, waiting=True)
-    transaction.on_commit(lambda: shutil.rmtree(old_derivatives, ignore_errors=True))
-    return derive_jobs
+    # A page whose derivatives were made from this same master needs neither
+    # again, only the text an earlier batch did not read.
+    read = transfer.batch.ocr and settings.DISAN_OCR_ENABLED
+    queued = []
+    for page in pages:
+        if not _derived(page):
+            queued.append(pipeline.new_job(transfer, Job.Step.DERIVE, page=page))
+            pipeline.new_job(transfer, Job.Step.OCR, page=page, waiting=True)
+        elif read and page.ocr_status != "done":
+            queued.append(pipeline.new_job(transfer, Job.Step.OCR, page=page))
+    waiting = bool(queued)
+    index_job = pipeline.new_job(transfer, Job.Step.INDEX, waiting=waiting)
+    if not waiting:
+        queued.append(index_job)
+    transaction.on_commit(lambda: _remove_derivatives(document.pk, removed_pages))
+    return queued
+
+
+def _past(rows):
+    """A number above every sequence number of ``rows``."""
+    return 1 + (rows.aggregate(top=Max("sequence"))["top"] or 0)
+
+
+def _derived(page):
+    """True if the page's derivatives exist and come from its current master."""
+    if page.derived_from_sha256 != page.master_file.sha256:
+        return False
+    if not (page.pyramid_path and page.thumbnail_path):
+        return False
+    try:
+        return (
+            paths.resolve(page.pyramid_path).is_file()
+            and paths.resolve(page.thumbnail_path).is_file()
+        )
+    except DerivativePathError:
+        return False
+
+
+def _remove_derivatives(document_id, page_ids):
+    for page_id in page_ids:
+        for path in (
+            paths.pyramid_path(document_id, page_id),
+            paths.thumbnail_path(document_id, page_id),
+        ):
+            path.unlink(missing_ok=True)
 
 
 def _queue_missing_ocr(transfer, document):

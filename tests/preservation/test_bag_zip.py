@@ -12,6 +12,7 @@ from disan.preservation.bagit import (
     is_bag,
     opened_bag,
     unpack_zip,
+    validate_bag,
 )
 
 
@@ -149,3 +150,49 @@ def test_hostile_shared_files_are_no_bags():
     for path in sorted((hostile / "hostile-files").iterdir()):
         if path.is_file() and not path.read_bytes()[:2] == b"PK":
             assert not is_bag(path)
+
+
+def test_a_zip_name_on_a_file_that_is_no_zip_says_so(tmp_path):
+    fake = tmp_path / "không phải.zip"
+    fake.write_text("hello\n")
+    with opened_bag(fake) as (_folder, report):
+        assert [(e.code, e.message) for e in report.errors] == [
+            (
+                "not_a_zip",
+                "is not a zip archive (it does not begin like one); make the "
+                "zip again, or give the bag's folder.",
+            )
+        ]
+    other = tmp_path / "ghi chú.txt"
+    other.write_text("hello\n")
+    assert [e.message for e in validate_bag(other).errors] == [
+        "is neither a folder nor a zip archive; give the bag's folder or a .zip "
+        "holding one."
+    ]
+
+
+def test_a_malformed_payload_manifest_line_is_reported_as_such(tmp_path):
+    bag = make_bag(tmp_path / "túi")
+    manifest = bag / "manifest-sha256.txt"
+    with manifest.open("a", encoding="utf-8") as handle:
+        handle.write("line without spaces\n")
+        handle.write("f" * 64 + "  ghi chú.txt\n")
+    report = validate_bag(bag)
+    errors = [(e.code, e.path, e.message) for e in report.errors]
+    assert errors[:2] == [
+        (
+            "manifest_line",
+            "manifest-sha256.txt",
+            "line 3 'line without spaces' does not begin with a sha256 digest "
+            "(64 hexadecimal digits) followed by whitespace and a path.",
+        ),
+        (
+            "manifest_line",
+            "manifest-sha256.txt",
+            "line 4 lists 'ghi chú.txt', which is outside data/; a payload "
+            "manifest lists only payload files.",
+        ),
+    ]
+    # The tag manifest's digest of the changed manifest no longer matches;
+    # nothing is said to be a missing tag file.
+    assert [code for code, _path, _message in errors[2:]] == ["checksum_mismatch"]

@@ -16,7 +16,10 @@ here, one phase at a time, each adding findings to one report:
   paths beginning ``./`` are accepted with a warning;
 - payload files that operating systems make by themselves (``Thumbs.db``,
   ``.DS_Store``) are warned about, and one listed but gone is a warning;
-- a fetch.txt target must be a relative path inside ``data/``.
+- a fetch.txt target must be a relative path inside ``data/``;
+- a manifest line must begin with a digest of its algorithm's length, and
+  a payload manifest's path must lie inside ``data/`` (bagit-python takes
+  any first word for the digest, and any other path for a tag file).
 """
 
 import codecs
@@ -57,7 +60,18 @@ def validate_bag(path):
     root = Path(path)
     report = BagReport(path=str(root))
     if not root.is_dir():
-        what = "is not a folder" if root.exists() else "does not exist"
+        if root.is_file() and root.suffix.casefold() == ".zip":
+            # A zip archive is unpacked before it gets here; this one is not.
+            report.error(
+                "not_a_zip",
+                "is not a zip archive (it does not begin like one); make the "
+                "zip again, or give the bag's folder.",
+                str(root),
+            )
+            return report
+        what = "does not exist"
+        if root.exists():
+            what = "is neither a folder nor a zip archive"
         report.error(
             "not_a_bag",
             f"{what}; give the bag's folder or a .zip holding one.",
@@ -82,11 +96,11 @@ def validate_bag(path):
         return report
     report.version = ".".join(str(part) for part in bag.version_info)
 
-    _check_manifest_lines(bag, report)
+    malformed = _check_manifest_lines(bag, report)
     fetched = _check_fetch(bag, report)
     present = _check_completeness(bag, report, fetched)
     _check_oxum(bag, report)
-    _check_fixity(bag, report, present)
+    _check_fixity(bag, report, present, malformed)
     report.payload = sorted(present)
     if report.valid:
         logger.info("Bag %s is valid (%d payload files)", root, len(present))
@@ -166,26 +180,57 @@ def _message(err):
 
 
 def _check_manifest_lines(bag, report):
+    """Report malformed and doubtful manifest lines; return the paths of
+    malformed ones, already reported, which the later phases leave alone."""
     # bagit-python strips "*" and "./" silently and warns of duplicates in
-    # its log only; report them.
+    # its log only; it takes a line's first word for the digest whatever it
+    # is, and a payload manifest's line for a tag file when its path is
+    # outside data/. Report all of them.
+    malformed = set()
+    payload = set(bag.manifest_files())
     manifests = list(bag.manifest_files()) + list(bag.tagmanifest_files())
     for manifest in manifests:
         name = os.path.basename(manifest)
+        algorithm = name.split("-", 1)[1].removesuffix(".txt")
+        digits = _hex_digits(algorithm)
         seen = {}
         with open(manifest, encoding=bag.encoding, errors="replace") as handle:
-            for line in handle:
+            for number, line in enumerate(handle, start=1):
                 line = line.strip().lstrip("\ufeff")
                 if not line or line.startswith("#"):
                     continue
                 parts = line.split(None, 1)
                 if len(parts) != 2:
                     report.error(
-                        "manifest_line", f"cannot read the line {line!r}.", name
+                        "manifest_line",
+                        f"line {number} {line!r} is not a digest, whitespace "
+                        "and a path.",
+                        name,
                     )
                     continue
                 digest, listed = parts
-                _check_listed_path(listed, name, report)
                 key = os.path.normpath(listed.lstrip("*"))
+                if digits and not re.fullmatch(f"[0-9a-fA-F]{{{digits}}}", digest):
+                    report.error(
+                        "manifest_line",
+                        f"line {number} {line!r} does not begin with a "
+                        f"{algorithm} digest ({digits} hexadecimal digits) "
+                        "followed by whitespace and a path.",
+                        name,
+                    )
+                    malformed.add(key)
+                    continue
+                if manifest in payload and not key.startswith(PAYLOAD_DIR + os.sep):
+                    report.error(
+                        "manifest_line",
+                        f"line {number} lists {listed!r}, which is outside "
+                        f"{PAYLOAD_DIR}/; a payload manifest lists only payload "
+                        "files.",
+                        name,
+                    )
+                    malformed.add(key)
+                    continue
+                _check_listed_path(listed, name, report)
                 if key in seen and seen[key] == digest.lower():
                     report.warn(
                         "duplicate_entry",
@@ -193,6 +238,15 @@ def _check_manifest_lines(bag, report):
                         name,
                     )
                 seen[key] = digest.lower()
+    return malformed
+
+
+def _hex_digits(algorithm):
+    """Return how many hexadecimal digits a digest of ``algorithm`` has, or 0."""
+    try:
+        return hashlib.new(algorithm).digest_size * 2
+    except (ValueError, TypeError):
+        return 0
 
 
 def _check_listed_path(listed, manifest_name, report):
@@ -385,10 +439,12 @@ def _check_oxum(bag, report):
         )
 
 
-def _check_fixity(bag, report, present):
+def _check_fixity(bag, report, present, malformed):
     root = Path(bag.path)
     on_disk = {_nfc(name): name for name in bag.payload_files()}
     for name, hashes in sorted(bag.entries.items()):
+        if name in malformed:
+            continue  # its manifest line is reported already
         if name.startswith(PAYLOAD_DIR + os.sep):
             actual = on_disk.get(_nfc(name))
             if actual is None:

@@ -22,6 +22,7 @@ from disan.core.exceptions import DisanError
 from disan.preservation import audit, ledger
 from disan.preservation.events import record_event
 from disan.preservation.fixity import (
+    DECLARATION,
     DIGEST_ALGORITHMS,
     INVENTORY,
     Code,
@@ -134,6 +135,7 @@ def _repair_object(result, copies, dry_run):
         label, store = copies[index]
         placements, restored = _placements(result, index, folders)
         set_aside = _set_aside(copy, result.lost)
+        restored += _rewritten(result, index, folders, set_aside, restored)
         quarantined = [(path, "") for path in sorted(set_aside)]
         if not dry_run:
             try:
@@ -153,13 +155,14 @@ def _repair_object(result, copies, dry_run):
                 continue
             quarantined = moved
             logger.info("Repaired copy %s of object %s", label, object_id)
-        for path, source in restored:
-            actions.append(
-                FileAction(object_id, label, path, Action.RESTORED, f"from {source}")
-            )
+        # In the order they happen: damaged files are set aside first.
         for path, moved_to in quarantined:
             actions.append(
                 FileAction(object_id, label, path, Action.QUARANTINED, str(moved_to))
+            )
+        for path, source in restored:
+            actions.append(
+                FileAction(object_id, label, path, Action.RESTORED, f"from {source}")
             )
         if not dry_run:
             _record(document, object_id, label, restored, quarantined)
@@ -199,6 +202,38 @@ def _placements(result, index, folders):
             if relative in _fault_paths(copy):
                 restored.append((relative, "an intact inventory"))
     return placements, restored
+
+
+def _rewritten(result, index, folders, set_aside, restored):
+    """Return (path, source) for the faulty inventories, sidecars and
+    declaration of copy ``index`` that the rebuilt copy writes anew.
+
+    Content files and version inventories are in ``restored`` already.
+    """
+    reference, copy = result.reference, result.copies[index]
+    sidecar = sidecar_name(reference.algorithm)
+    written = {
+        INVENTORY: _copy_of(reference.source, result, folders),
+        sidecar: "its inventory",
+        DECLARATION: "the OCFL object declaration",
+    }
+    for version in reference.data["versions"]:
+        written[f"{version}/{sidecar}"] = "its inventory"
+    done = {path for path, _source in restored}
+    paths = (_fault_paths(copy) | set(set_aside)) & written.keys()
+    if INVENTORY in paths and not (folders[index] / sidecar).is_file():
+        # Not a fault of its own: a copy without an inventory is not
+        # checked further.
+        paths.add(sidecar)
+    return [(path, written[path]) for path in sorted(paths - done)]
+
+
+def _copy_of(source, result, folders):
+    # The label of the copy whose folder holds the reference inventory.
+    for folder, copy in zip(folders, result.copies, strict=True):
+        if str(source).startswith(str(folder).rstrip("/") + "/"):
+            return copy.label
+    return "an intact inventory"
 
 
 def _intact_version_inventory(result, folders, version, prefer):

@@ -460,7 +460,9 @@ def test_repair_restores_the_bucket_from_the_primary(stored, replica, settings):
     assert report.ok is True
     assert sorted((a.copy, a.path, a.action) for a in report.actions) == [
         (replica.url, "inventory.json", "quarantined"),
+        (replica.url, "inventory.json", "restored"),
         (replica.url, "inventory.json.sha256", "quarantined"),
+        (replica.url, "inventory.json.sha256", "restored"),
         (replica.url, "v1/content/thừa.txt", "quarantined"),
         (replica.url, PAGE, "quarantined"),
         (replica.url, PAGE, "restored"),
@@ -696,3 +698,32 @@ def test_the_periodic_audit_alerts_when_a_bucket_cannot_be_reached(
     (message,) = mail.outbox
     assert message.subject == "[Disan] Fixity audit could not run"
     assert message.body.startswith(f"Replica {replica.url} at {endpoint} could not ")
+
+
+def test_repair_says_it_restored_a_missing_root_inventory_and_sidecar(
+    stored, replica, capsys
+):
+    replica.delete(f"{stored}/inventory.json")
+    replica.delete(f"{stored}/inventory.json.sha256")
+
+    call_command("repair")
+
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        f"{OBJECT_ID} [{replica.url}] inventory.json: restored from primary",
+        f"{OBJECT_ID} [{replica.url}] inventory.json.sha256: restored from its "
+        "inventory",
+    ]
+    assert audit().ok is True
+
+
+def test_repair_prints_quarantine_before_restore(stored, replica, capsys):
+    page = f"{stored}/{PAGE}"
+    replica.put(page, _flip(PAGE_BYTES))
+
+    call_command("repair")
+
+    words = [
+        line.split(": ")[1].split()[0] for line in capsys.readouterr().out.splitlines()
+    ]
+    assert words == ["quarantined", "restored"]

@@ -1,13 +1,15 @@
 # Disan: two commands.
 #   make demo  - set everything up, ingest the bundled sample, serve the portal
-#                at http://127.0.0.1:8000
+#                at http://127.0.0.1:8000 (make demo PORT=8080 for another port)
 #   make test  - set everything up and run the whole test suite
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DISAN_HOME ?= $(CURDIR)/disan-data
-export DISAN_HOME
+PORT ?= 8000
+DISAN_BASE_URL ?= http://127.0.0.1:$(PORT)
+export DISAN_HOME DISAN_BASE_URL
 
 .PHONY: setup system-packages demo test lint bench clean
 
@@ -24,7 +26,7 @@ setup: system-packages $(BIN)/disan
 
 demo: setup
 	$(BIN)/disan ingest samples
-	$(BIN)/disan serve --host 127.0.0.1 --port 8000
+	$(BIN)/disan serve --host 127.0.0.1 --port $(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -q tests

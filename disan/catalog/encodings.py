@@ -407,3 +407,54 @@ def fix_mojibake(text):
         if (candidate_bad, -candidate_good) < best_score:
             best, best_score = candidate, (candidate_bad, -candidate_good)
     return best
+
+
+# UTF-8 sequences of two or three bytes, as a Windows-1252 reader sees them.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def mojibake_left(text):
+    """Return the first piece of ``text`` that is UTF-8 read as Windows-1252.
+
+    "Æ°" is the two bytes of "ư" shown one by one. Such a piece left after
+    :func:`fix_mojibake` could not be repaired, because other parts of the
+    text are not mojibake of the same kind or were lost. Returns ``("", "")``
+    when there is none, else ``(piece, the letter it was)``; only Latin
+    letters count, so symbols after a capital ("Ô”") are not taken for it.
+    """
+    for run in re.findall(r"[\x80-\uffff]{2,}", text):
+        raw = bytearray()
+        for char in run:
+            # A character outside Windows-1252 ends a sequence.
+            raw += _windows_1252_bytes(char) or b"\x00"
+        for match in _UTF8_SEQUENCE.finditer(bytes(raw)):
+            letter = match[0].decode("utf-8", errors="replace")
+            code = ord(letter[0])
+            if letter.isalpha() and (0xC0 <= code <= 0x24F or 0x1E00 <= code <= 0x1EFF):
+                return match[0].decode("windows-1252", errors="replace"), letter
+    return "", ""
+
+
+def encoding_damage(text):
+    """Return what is wrong with ``text`` from a wrong encoding, or "".
+
+    Text holding U+FFFD, the mark of a byte a decoder could not read, has
+    lost characters for good; text still holding mojibake (see
+    :func:`mojibake_left`) was not repaired. Either needs retyping.
+    """
+    if text.isascii():
+        return ""
+    if "\ufffd" in text:
+        return (
+            "holds \ufffd (U+FFFD), the mark of characters lost when the text "
+            "was read in a wrong encoding; retype it, or save the inventory "
+            'again as "CSV UTF-8"'
+        )
+    piece, letter = mojibake_left(text)
+    if piece:
+        return (
+            f"holds '{piece}', which is '{letter}' read in a wrong encoding, and "
+            'cannot be repaired; retype it, or save the inventory again as "CSV '
+            'UTF-8"'
+        )
+    return ""

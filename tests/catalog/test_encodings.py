@@ -14,9 +14,11 @@ from disan.catalog.encodings import (
     decode_vietnamese,
     detect_encoding,
     encode,
+    encoding_damage,
     fix_mojibake,
     is_vietnamese_syllable,
     looks_like_viqr,
+    mojibake_left,
     viqr_to_unicode,
 )
 
@@ -244,3 +246,27 @@ def test_binary_junk_decodes_without_error():
     text, encoding = decode_vietnamese(junk)
     assert encoding in ("tcvn3", "vni", "windows-1258", "windows-1252")
     assert len(text) > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("TrÆ°Æ¡ng", ("Æ°", "ư")),
+        ("CafÃ© au lait", ("Ã©", "é")),
+        ("Ã€ la carte", ("Ã€", "À")),
+        ("Tiếng Việt", ("", "")),
+        ("“HÔ” và «Hà Nội»", ("", "")),
+        ("Société Générale, Núñez — José, 100 €", ("", "")),
+        ("北京 景興三十年", ("", "")),
+    ],
+)
+def test_mojibake_left_over_is_found_and_real_text_is_not(text, left):
+    assert mojibake_left(text) == left
+
+
+def test_encoding_damage_names_lost_characters_and_unrepaired_mojibake():
+    assert encoding_damage("TrÆ°á»\ufffdng Thi").startswith("holds \ufffd (U+FFFD)")
+    assert fix_mojibake("TrÆ°á»\ufffdng Thi") == "TrÆ°á»\ufffdng Thi"
+    assert encoding_damage("CafÃ©").startswith("holds 'Ã©', which is 'é'")
+    assert encoding_damage("Trường Thi") == ""
+    assert encoding_damage("plain ASCII?") == ""

@@ -315,3 +315,34 @@ def test_future_and_impossible_dates_make_the_row_invalid(tmp_path):
     ]
     assert (errors["T-5"], errors["T-6"]) == ([], [])
     assert (summary.invalid, summary.created) == (4, 2)
+
+
+def test_text_with_characters_lost_or_unrepaired_mojibake_is_an_error(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "Mã,Tiêu đề,Mô tả\n"
+        "M-1,TrÆ°á»\ufffdng Thi,\n"
+        "M-2,Trường Thi,CafÃ© Trường\n"
+        "M-3,Trường Thi,Société Générale\n",
+        encoding="utf-8",
+    )
+    summary, rows = rows_of(path)
+    errors = {row.identifier: row.errors for row in rows}
+    assert errors["M-1"] == [
+        {
+            "column": "Tiêu đề",
+            "message": "holds \ufffd (U+FFFD), the mark of characters lost when "
+            "the text was read in a wrong encoding; retype it, or save the "
+            'inventory again as "CSV UTF-8"',
+        }
+    ]
+    assert errors["M-2"] == [
+        {
+            "column": "Mô tả",
+            "message": "holds 'Ã©', which is 'é' read in a wrong encoding, and "
+            'cannot be repaired; retype it, or save the inventory again as "CSV '
+            'UTF-8"',
+        }
+    ]
+    assert errors["M-3"] == []
+    assert (summary.invalid, summary.written) == (2, False)

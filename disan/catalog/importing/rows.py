@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from disan.catalog.encodings import encoding_damage
 from disan.catalog.importing.columns import COLUMNS, header_index, model_fields
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.readers import Formula
@@ -98,6 +99,10 @@ class RowParser:
                 continue
             if isinstance(cell, Formula):
                 row.error(column.header, "a formula; paste the value instead")
+                continue
+            damage = encoding_damage(cell)
+            if damage:
+                row.error(column.header, damage)
                 continue
             try:
                 value = column.read(cell, lookups)

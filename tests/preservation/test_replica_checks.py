@@ -4,6 +4,7 @@ Object names given to --object, replica settings that are checked before
 anything is written, and what the commands print.
 """
 
+import io
 import uuid
 
 import pytest
@@ -364,3 +365,67 @@ def test_other_bytes_where_a_new_file_goes_stop_the_copy(stored, store, source):
     assert "it was not overwritten" in result.error
     assert (replica / "v2/content/trang.tif").read_bytes() == b"ban khac"
     assert (replica / "inventory.json").read_bytes() == before
+
+
+# --- H: no noise, and no fault shown twice on a terminal -------------------
+
+
+def test_libraries_print_no_info_lines(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, django; django.setup()\n"
+        "import disan.preservation.storage\n"
+        "logging.getLogger('botocore.credentials').info('Found credentials')\n"
+        "logging.info('Storage root layout is 0003')\n"
+    )
+    env = {
+        **os.environ,
+        "DISAN_HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "disan.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("command", ["audit", "repair"])
+def test_faults_are_not_logged_again_on_the_terminal_they_are_printed_on(
+    stored, monkeypatch, command
+):
+    import logging
+    import sys
+
+    primary, replica = stored
+    (primary / PAGE).write_bytes(b"hong")
+    (replica / PAGE).write_bytes(b"hong")
+    records = []
+    handler = logging.Handler(logging.DEBUG)
+    handler.emit = records.append
+    names = ("disan.preservation.audit", "disan.preservation.alerts")
+    for name in names:
+        logging.getLogger(name).addHandler(handler)
+    try:
+        monkeypatch.setattr(sys, "stderr", Terminal())
+        out = Terminal()
+        with pytest.raises(CommandError):
+            call_command(command, stdout=out)
+        assert "LOST" in out.getvalue()
+        assert records == []
+
+        # Output to a file: the log on the terminal is all that is seen there.
+        with pytest.raises(CommandError):
+            call_command(command, stdout=io.StringIO())
+        assert {record.name for record in records} == set(names)
+    finally:
+        for name in names:
+            logging.getLogger(name).removeHandler(handler)

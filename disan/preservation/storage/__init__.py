@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+# First, before anything imports ocfl-py: see its docstring.
+from disan.preservation.storage import _quiet_ocfl  # noqa: F401
 from disan.preservation.storage.base import (
     FileEntry,
     ObjectStore,

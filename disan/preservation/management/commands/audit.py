@@ -7,7 +7,11 @@ from django.core.management.base import BaseCommand, CommandError
 from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
 from disan.preservation.audit import audit, resolve_objects
+from disan.preservation.console import held_back, same_terminal
 from disan.preservation.replicas import copies as configured_copies
+
+# Loggers whose lines this command prints itself.
+PRINTED = ("disan.preservation.audit", "disan.preservation.alerts")
 
 
 class Command(BaseCommand):
@@ -44,7 +48,8 @@ class Command(BaseCommand):
             object_ids = None
             if options["objects"]:
                 object_ids = resolve_objects(options["objects"], copies)
-            report = audit(object_ids, workers=options["workers"], copies=copies)
+            with held_back(PRINTED, same_terminal(self.stdout)):
+                report = audit(object_ids, workers=options["workers"], copies=copies)
         except DisanError as err:
             # An unknown object, or a replica that cannot be reached or is
             # misconfigured.

@@ -7,8 +7,18 @@ from django.core.management.base import BaseCommand, CommandError
 from disan.core.exceptions import DisanError
 from disan.core.setup import ensure_ready
 from disan.preservation.audit import resolve_objects
+from disan.preservation.console import held_back, same_terminal
 from disan.preservation.repair import repair
 from disan.preservation.replicas import copies as configured_copies
+
+# Loggers whose lines this command prints itself.
+PRINTED = (
+    "disan.preservation.audit",
+    "disan.preservation.alerts",
+    "disan.preservation.repair",
+    "disan.preservation.restore",
+    "disan.preservation.bucket",
+)
 
 
 class Command(BaseCommand):
@@ -45,7 +55,8 @@ class Command(BaseCommand):
             object_ids = None
             if options["objects"]:
                 object_ids = resolve_objects(options["objects"], copies)
-            report = repair(object_ids, dry_run=options["dry_run"], copies=copies)
+            with held_back(PRINTED, same_terminal(self.stdout)):
+                report = repair(object_ids, dry_run=options["dry_run"], copies=copies)
         except DisanError as err:
             # An unknown object, or a replica that cannot be reached or is
             # misconfigured.

@@ -10,7 +10,12 @@ FACET_KEYS = ("doc_type", "holding_unit", "language", "century")
 PAGE_SIZE = 20
 # Deep pages cost the index a lot and nobody reads them; refine instead.
 MAX_PAGE = 500
-MAX_QUERY_CHARS = 500
+# The search box takes at most this many characters (its maxlength). The form
+# is sent by GET, so the query travels in the request line, percent-encoded:
+# a Vietnamese or Hán character takes 9 bytes there (up to 12), and web
+# servers refuse request lines past about 4 KB (gunicorn: 4094 bytes) with a
+# bare page of their own. 200 characters stay well inside that with filters.
+MAX_QUERY_CHARS = 200
 
 
 @dataclass
@@ -20,18 +25,28 @@ class SearchQuery:
     text: str = ""
     filters: dict[str, list[str]] = field(default_factory=dict)
     page: int = 1
+    # How many characters were typed when more than MAX_QUERY_CHARS; the
+    # text keeps the first MAX_QUERY_CHARS, and is not searched.
+    too_long: int = 0
 
     @classmethod
     def from_params(cls, params):
         """Read a query from request GET parameters, ignoring what is malformed."""
-        text = nfc(params.get("q", "")).strip()[:MAX_QUERY_CHARS]
+        text = nfc(params.get("q", "")).strip()
+        too_long = len(text) if len(text) > MAX_QUERY_CHARS else 0
+        text = text[:MAX_QUERY_CHARS]
         filters = {}
         for key in FACET_KEYS:
             values = [nfc(value).strip() for value in params.getlist(key)]
             values = list(dict.fromkeys(value for value in values if value))
             if values:
                 filters[key] = values
-        return cls(text=text, filters=filters, page=_page_number(params.get("page")))
+        return cls(
+            text=text,
+            filters=filters,
+            page=_page_number(params.get("page")),
+            too_long=too_long,
+        )
 
     @property
     def is_empty(self):

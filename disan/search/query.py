@@ -15,6 +15,7 @@ words and flood the results; a search-as-you-type box can add the ``*``.
 """
 
 import dataclasses
+import unicodedata
 
 from disan.search import vietnamese
 
@@ -91,6 +92,26 @@ def parse(query):
         else:
             terms.extend(_free_terms(part))
     return ParsedQuery(tuple(dict.fromkeys(terms))[:MAX_TERMS])
+
+
+def short_prefixes(query):
+    """Return the words of ``query`` typed as prefixes but too short for one.
+
+    ``T*`` asks for a one-letter prefix, which is searched as the word "t"
+    (see :data:`MIN_PREFIX_CHARS`); a caller may tell the user so.
+    """
+    text = unicodedata.normalize("NFC", (query or "")[:MAX_QUERY_CHARS])
+    short = []
+    for part in text.split('"')[::2]:
+        for match in vietnamese.TOKEN_PATTERN.finditer(part):
+            token = vietnamese.normalize_token(match.group(0))
+            if (
+                part.startswith("*", match.end())
+                and not vietnamese.is_cjk(token)
+                and len(token) < MIN_PREFIX_CHARS
+            ):
+                short.append(match.group(0) + "*")
+    return list(dict.fromkeys(short))
 
 
 def _free_terms(part):

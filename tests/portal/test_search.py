@@ -133,3 +133,49 @@ def test_query_reads_filters_and_bounds_the_page(rf):
     assert query.filters == {"language": ["vi"]}
     assert query.page == 500
     assert query.offset == 499 * queries.PAGE_SIZE
+
+
+def test_search_box_limits_the_query_and_an_over_long_one_is_not_run(
+    client, indexed, monkeypatch
+):
+    _, html = _search(client)
+    assert f'maxlength="{queries.MAX_QUERY_CHARS}"' in html
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("an over-long query must not be searched")
+
+    monkeypatch.setattr("disan.search.backends.base.SearchBackend.search", no_search)
+    long_query = "景興三十年" * 100
+    response, html = _search(client, q=long_query)
+    assert response.context["error"] == (
+        "Nội dung tìm kiếm dài 500 ký tự; hãy rút gọn còn tối đa 200 ký tự."
+    )
+    assert response.context["query"].text == long_query[: queries.MAX_QUERY_CHARS]
+    assert "Nội dung tìm kiếm dài 500 ký tự" in html
+
+
+def test_search_box_limit_keeps_the_request_line_short():
+    # Percent-encoded, a character of the Basic Multilingual Plane takes at
+    # most 9 bytes; gunicorn refuses request lines over 4094 bytes.
+    assert len("/search/?q=") + 9 * queries.MAX_QUERY_CHARS < 4094 // 2
+
+
+def test_one_letter_prefix_gets_a_hint(client, indexed):
+    response, html = _search(client, q="T*")
+    assert response.context["hint"] == (
+        "Từ có dấu * ở sau cần ít nhất 2 chữ cái mới tìm được các từ bắt đầu "
+        "bằng nó; T* đã được tìm như một từ trọn vẹn."
+    )
+    assert response.context["hint"] in html
+    response, _ = _search(client, q="ph*")
+    assert response.context["hint"] is None
+    assert response.context["total"] == 2
+
+
+def test_hint_reads_in_english(client, indexed):
+    client.cookies["django_language"] = "en"
+    response, _ = _search(client, q="T*")
+    assert response.context["hint"] == (
+        "A word followed by * needs at least 2 letters to find the words it "
+        "begins; T* was searched as a whole word."
+    )

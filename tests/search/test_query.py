@@ -1,6 +1,6 @@
 """Parsing what users type: words, phrases, Hán runs, hostile input."""
 
-from disan.search.query import MAX_TERMS, Term, parse
+from disan.search.query import MAX_TERMS, Term, parse, short_prefixes
 
 
 def test_words_become_separate_terms_normalized():
@@ -77,3 +77,10 @@ def test_a_star_after_a_word_of_two_or_more_characters_makes_a_prefix():
 
 def test_a_word_against_a_han_character_is_still_normalized():
     assert parse("hòa大").terms == (Term(("hoà",)), Term(("大",)))
+
+
+def test_short_prefixes_names_the_stars_that_are_searched_as_words():
+    assert short_prefixes("T*") == ["T*"]
+    assert short_prefixes('Nguy* T* Đ* t* "a*" 北*') == ["T*", "Đ*", "t*"]
+    assert short_prefixes("Nguy* phố") == []
+    assert short_prefixes(None) == []

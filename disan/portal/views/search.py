@@ -12,6 +12,7 @@ from disan.portal import queries
 from disan.portal.labels import century_label, language_name
 from disan.portal.listing import with_cover
 from disan.portal.queries import FACET_KEYS, SearchQuery
+from disan.search.query import MIN_PREFIX_CHARS, short_prefixes
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +36,28 @@ class FacetValue:
 def search(request):
     """Run a search with facets and show one page of results."""
     query = SearchQuery.from_params(request.GET)
-    context = {"query": query, "results": [], "facets": [], "total": 0, "error": None}
+    context = {
+        "query": query,
+        "results": [],
+        "facets": [],
+        "total": 0,
+        "error": None,
+        "hint": None,
+    }
     if query.is_empty:
         return render(request, "portal/search.html", context)
+    if query.too_long:
+        context["error"] = _(
+            "This search is %(count)s characters long; shorten it to %(limit)s"
+            " characters or fewer."
+        ) % {"count": query.too_long, "limit": queries.MAX_QUERY_CHARS}
+        return render(request, "portal/search.html", context)
+    short = short_prefixes(query.text)
+    if short:
+        context["hint"] = _(
+            "A word followed by * needs at least %(count)s letters to find the"
+            " words it begins; %(words)s was searched as a whole word."
+        ) % {"count": MIN_PREFIX_CHARS, "words": ", ".join(short)}
 
     # The index filters by access level itself, so totals and facet counts
     # already leave out what the reader may not see.

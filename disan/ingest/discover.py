@@ -13,11 +13,17 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import bagit
 from django.conf import settings
+from lxml import etree
 
 from disan.core.text import natural_key, nfc
 from disan.ingest.exceptions import BatchPathError, MetadataError
-from disan.ingest.metadata import read_metadata_csv, read_metadata_json
+from disan.ingest.metadata import (
+    ACCESS_NAMES,
+    read_metadata_csv,
+    read_metadata_json,
+)
 from disan.preservation.bagit import is_bag, unpack_bag
 
 logger = logging.getLogger(__name__)
@@ -281,8 +287,10 @@ def _discover_bag(path):
     """Plan the payload of a BagIt bag (a folder or a zip file).
 
     A valid bag's data/ folder is read as a batch: sub-folders are
-    documents, else data/ is one document named after the bag. An invalid
-    bag plans no document and lists every error of its validation.
+    documents, else data/ is one document, identified by the bag's
+    External-Identifier or else named after the bag. A package written by
+    ``disan export`` is the one document it holds. An invalid bag plans no
+    document and lists every error of its validation.
     """
     plan = BatchPlan()
     work_dir = Path(settings.DISAN_TRANSFERS_ROOT)
@@ -310,4 +318,140 @@ def _discover_bag(path):
         return plan
 
     name = nfc(path.stem if path.is_file() else path.name)
-    return _discover_folder(folder / "data", plan, name)
+    info = _bag_info(folder)
+    if info.get("Bag-Software-Agent") == "Disan":
+        return _discover_package(folder, info, plan, name)
+    _discover_folder(folder / "data", plan, name)
+    # A bag that is one document is known by the identifier it gives.
+    identifier = info.get("External-Identifier", "").strip()
+    for document in plan.documents:
+        if identifier and document.path == folder / "data":
+            document.metadata.setdefault("identifier", identifier)
+    return plan
+
+
+def _bag_info(folder):
+    """The bag's bag-info.txt as text values (the first of repeated ones)."""
+    try:
+        info = bagit.Bag(str(folder)).info
+    except (bagit.BagError, OSError, UnicodeError):
+        return {}
+    return {
+        key: nfc(value[0] if isinstance(value, list) else value)
+        for key, value in info.items()
+        if isinstance(value, str | list) and value
+    }
+
+
+# Access levels, most closed first.
+_CLOSED_FIRST = ["secret", "conditional", "public"]
+
+
+def _discover_package(folder, info, plan, name):
+    """Plan the one document of a package written by ``disan export``.
+
+    The masters are those of the stored version (``objects/`` of a plain
+    bag, ``representations/rep1/data/`` of an E-ARK one); the descriptive
+    metadata is the one stored with them, under the identifier and title
+    the package gives. The access level is the most closed of the stored
+    metadata's and the package's Dublin Core rights, so a package never
+    opens what the catalog closed.
+    """
+    data = folder / "data"
+    masters = data / "objects"
+    dublin_core = data / "metadata" / "dc.xml"
+    if not masters.is_dir():
+        masters = data / "representations" / "rep1" / "data"
+        dublin_core = data / "metadata" / "descriptive" / "dc.xml"
+    identifier = info.get("External-Identifier", "").strip()
+    if not masters.is_dir() or not identifier:
+        plan.problems.append(
+            Problem(
+                folder,
+                "package_unreadable",
+                f"The bag {name} says Disan wrote it, but it has no "
+                "External-Identifier in bag-info.txt or no masters in data/objects "
+                "or data/representations/rep1/data. It was not ingested; ingest "
+                "the masters as a document folder with metadata.json instead.",
+            )
+        )
+        return plan
+
+    package_plan = BatchPlan()
+    metadata = {}
+    stored = masters / "metadata" / "descriptive.json"
+    if stored.is_file():
+        try:
+            metadata = read_metadata_json(stored)
+        except MetadataError as err:
+            plan.problems.append(
+                Problem(
+                    stored,
+                    "metadata_invalid",
+                    f"{err}. The package {name} was not ingested.",
+                )
+            )
+            return plan
+    folders, files = _scan(masters, package_plan)
+    for nested in folders:
+        if nested != masters / "metadata":
+            package_plan.problems.append(
+                Problem(
+                    nested,
+                    "nested_folder",
+                    f"{nfc(nested.name)} is a folder among the package's masters; "
+                    "Disan keeps no masters in folders.",
+                )
+            )
+    plan.problems.extend(package_plan.problems)
+    plan.ignored.extend(package_plan.ignored)
+    if not files:
+        plan.problems.append(
+            Problem(
+                masters,
+                "empty_folder",
+                f"The package {name} holds no master files; it was not ingested.",
+            )
+        )
+        return plan
+
+    levels = {
+        _access_code(level)
+        for level in (metadata.get("access_level"), _rights(dublin_core))
+        if level
+    }
+    closest = [level for level in _CLOSED_FIRST if level in levels]
+    if closest:
+        metadata["access_level"] = closest[0]
+    metadata["identifier"] = identifier
+    if info.get("External-Description"):
+        metadata["title"] = info["External-Description"]
+    metadata["folder"] = identifier
+    plan.documents.append(
+        DocumentFolder(name=identifier, path=masters, files=files, metadata=metadata)
+    )
+    return plan
+
+
+def _rights(path):
+    """The ``dc:rights`` of a package's Dublin Core record, or None."""
+    if not path.is_file():
+        return None
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except (etree.XMLSyntaxError, OSError):
+        return None
+    found = root.find("{http://purl.org/dc/elements/1.1/}rights")
+    return found.text if found is not None and found.text else None
+
+
+def _access_code(value):
+    """The access level named by ``value`` in English or Vietnamese, or None."""
+    folded = nfc(str(value)).casefold().strip()
+    for level, names in ACCESS_NAMES.items():
+        if folded == level.value or folded in names:
+            return level.value
+    return None

@@ -16,6 +16,7 @@ from disan.ingest.models import Job
 from disan.ingest.services.batches import start_batch
 from disan.ingest.services.summary import format_text, summarize
 from disan.ingest.workers import live_workers, start_local_worker, stop_local_worker
+from disan.preservation.bagit import is_zip
 
 POLL_SECONDS = 0.5
 # Times a local worker that died is started again before the batch is
@@ -25,13 +26,16 @@ WORKER_RESTARTS = 3
 
 class Command(BaseCommand):
     help = (
-        "Ingest a folder with one sub-folder per document (or one document folder): "
-        "identify, store, derive, OCR and index every document, then print a summary."
+        "Ingest a folder with one sub-folder per document (or one document folder, "
+        "or a BagIt bag, as a folder or a .zip): identify, store, derive, OCR and "
+        "index every document, then print a summary."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", help="Folder of document folders, or one document folder."
+            "path",
+            help="Folder of document folders, one document folder, or a BagIt bag "
+            "(folder or .zip).",
         )
         parser.add_argument(
             "--json", action="store_true", help="Print the summary as JSON."
@@ -55,9 +59,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path} does not exist: give the folder of scans to ingest."
             )
-        if not path.is_dir():
+        if not path.is_dir() and not is_zip(path):
             raise CommandError(
-                f"{path} is not a folder: put the document's files in a folder."
+                f"{path} is neither a folder nor a zipped bag: put the document's "
+                "files in a folder."
             )
         home = Path(settings.DISAN_HOME).resolve()
         if (

@@ -429,3 +429,28 @@ def test_faults_are_not_logged_again_on_the_terminal_they_are_printed_on(
     finally:
         for name in names:
             logging.getLogger(name).removeHandler(handler)
+
+
+def test_a_failed_repair_names_the_object_and_asks_for_no_backup(
+    stored, monkeypatch, capsys, replica_root
+):
+    from disan.preservation import repair as repair_module
+    from disan.preservation.exceptions import StorageError
+
+    _primary, replica = stored
+    (replica / PAGE).unlink()
+
+    def refuse(*args, **kwargs):
+        raise StorageError("the disk is read-only")
+
+    monkeypatch.setattr(repair_module, "install_copy", refuse)
+
+    with pytest.raises(CommandError) as raised:
+        call_command("repair")
+
+    assert capsys.readouterr().out == (
+        f"{OBJECT_ID} [{replica_root}] (object): failed the disk is read-only\n"
+    )
+    assert raised.value.returncode == 1
+    assert "backup" not in str(raised.value)
+    assert "1 repair(s) failed" in str(raised.value)

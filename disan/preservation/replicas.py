@@ -185,8 +185,15 @@ def replicate(object_id, *, document=None):
     }
     ledger.record_sizes(object_id, primary_dir.relative_to(primary.root), sizes)
 
+    try:
+        stores = replica_stores()
+    except DisanError as err:
+        # A setting no replica can be written under; the ingest goes on.
+        logger.error("Replication of %s failed: %s", object_id, err)
+        _record(document, object_id, "DISAN_REPLICAS", source, str(err))
+        return [ReplicationResult("DISAN_REPLICAS", False, str(err))]
     results = []
-    for store in replica_stores():
+    for store in stores:
         label = str(store.root)
         try:
             relative = primary_dir.relative_to(primary.root)

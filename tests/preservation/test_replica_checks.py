@@ -454,3 +454,15 @@ def test_a_failed_repair_names_the_object_and_asks_for_no_backup(
     assert raised.value.returncode == 1
     assert "backup" not in str(raised.value)
     assert "1 repair(s) failed" in str(raised.value)
+
+
+def test_a_replica_setting_refused_at_replication_is_a_failed_event(stored, settings):
+    from disan.preservation.models import PreservationEvent
+
+    settings.DISAN_REPLICAS = ["ocfl-copy"]
+
+    (result,) = replicate(OBJECT_ID)
+
+    assert "relative path 'ocfl-copy'" in result.error
+    event = PreservationEvent.objects.filter(event_type="replication").last()
+    assert (event.outcome, event.data["replica"]) == ("failure", "DISAN_REPLICAS")

@@ -9,6 +9,8 @@ from disan.catalog.models import HeritageDocument, Page
 from disan.derivatives import paths
 from disan.ingest.models import Rejection
 from disan.ingest.services.summary import summarize
+from disan.ingest.steps import ocr as ocr_step
+from disan.ocr.engines.base import OcrResult
 from tests.ingest.test_batches import PRINTED, run_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -120,7 +122,7 @@ def test_a_metadata_change_keeps_every_page_and_its_derivatives(
     run_batch(batch_folder, monkeypatch)
     before = pages_by_file()
     assert len(before) == 3
-    Page.objects.update(ocr_status="done", ocr_text="chữ đã đọc")
+    Page.objects.update(ocr_status="done", ocr_text="chữ đã đọc", ocr_languages="vie")
     made = {
         key: paths.resolve(page.pyramid_path).stat().st_mtime_ns
         for key, page in before.items()
@@ -191,3 +193,31 @@ def test_a_changed_master_gets_new_pages_the_others_keep_theirs(
     new_tile = client.get(f"/iiif/3/images/{new_cover.pk}/full/max/0/default.png")
     assert new_tile.status_code == 200
     assert new_tile["ETag"] != old_tile["ETag"]
+
+
+class FakeEngine:
+    def recognize(self, image_path, *, languages):
+        return OcrResult(text=f"đọc bằng {languages}", lines=[], languages=languages)
+
+
+def test_pages_kept_are_read_again_when_their_languages_change(
+    tmp_path, monkeypatch, settings
+):
+    batch_folder = make_batch(tmp_path)
+    run_batch(batch_folder, monkeypatch)
+    Page.objects.update(ocr_status="done", ocr_text="chữ đã đọc", ocr_languages="vie")
+    kept = set(Page.objects.values_list("pk", flat=True))
+    (batch_folder / "quyển 1" / "metadata.json").write_text(
+        '{"languages": "Hán"}', encoding="utf-8"
+    )
+    settings.DISAN_OCR_ENABLED = True
+    monkeypatch.setattr(ocr_step, "get_engine", FakeEngine)
+
+    batch = run_batch(batch_folder, monkeypatch, ocr=True)
+
+    (transfer,) = batch.transfers.all()
+    steps = list(transfer.jobs.values_list("step", "page", "status"))
+    assert sorted((step, page) for step, page, _ in steps if page) == sorted(
+        ("ocr", page) for page in kept
+    )
+    assert {page.ocr_text for page in Page.objects.all()} == {"đọc bằng chi_tra_vert"}

@@ -15,6 +15,7 @@ from disan.derivatives import paths
 from disan.derivatives.exceptions import DerivativePathError
 from disan.ingest import pipeline
 from disan.ingest.models import Job, Transfer
+from disan.ocr.languages import choose_languages
 from disan.preservation.events import record_event
 from disan.preservation.models import PreservationEvent
 from disan.preservation.replicas import replicate
@@ -216,14 +217,18 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
 
     # Per page: derive now, OCR after its derivative; index after all pages.
     # A page whose derivatives were made from this same master needs neither
-    # again, only the text an earlier batch did not read.
+    # again, only the text an earlier batch did not read, or read in other
+    # languages.
     read = transfer.batch.ocr and settings.DISAN_OCR_ENABLED
+    languages = choose_languages(
+        document.languages, document.scripts, document.reading_direction
+    )
     queued = []
     for page in pages:
         if not _derived(page):
             queued.append(pipeline.new_job(transfer, Job.Step.DERIVE, page=page))
             pipeline.new_job(transfer, Job.Step.OCR, page=page, waiting=True)
-        elif read and page.ocr_status != "done":
+        elif read and (page.ocr_status != "done" or page.ocr_languages != languages):
             queued.append(pipeline.new_job(transfer, Job.Step.OCR, page=page))
     waiting = bool(queued)
     index_job = pipeline.new_job(transfer, Job.Step.INDEX, waiting=waiting)

@@ -1,6 +1,7 @@
 """Ingesting a folder again: what the catalog keeps, and what pages keep."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -72,6 +73,8 @@ def test_a_changed_batch_may_not_loosen_access(tmp_path, monkeypatch, client):
     (entry,) = summarize(batch)["documents"]
     assert entry["changed"] is False
     assert any("never loosens access" in note for note in entry["notes"])
+    (transfer,) = batch.transfers.all()
+    assert not Path(transfer.staging_path).exists()
     assert client.get(f"/documents/{document.pk}/").status_code == 404
 
 

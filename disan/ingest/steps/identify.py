@@ -11,6 +11,7 @@ from disan.ingest import pipeline
 from disan.ingest.exceptions import RejectedFile
 from disan.ingest.identify import identify_file
 from disan.ingest.models import Job, Rejection
+from disan.ingest.steps.store import METADATA_PATH, discard_staging
 from disan.preservation.storage import get_store
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def run(job):
         transfer.document = existing
         transfer.save(update_fields=["document", "files"])
         _refuse_loosening(job, transfer, existing)
+        discard_staging(transfer)
         return []
     else:
         transfer.document, _ = upsert_document(transfer.metadata)
@@ -72,8 +74,6 @@ def looser(level, than):
 
 def preserved_metadata(document):
     """The descriptive metadata of the document's last stored version, or None."""
-    from disan.ingest.steps.store import METADATA_PATH
-
     if not document.ocfl_object_id:
         return None
     try:

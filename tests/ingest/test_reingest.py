@@ -224,3 +224,21 @@ def test_pages_kept_are_read_again_when_their_languages_change(
         ("ocr", page) for page in kept
     )
     assert {page.ocr_text for page in Page.objects.all()} == {"đọc bằng chi_tra_vert"}
+
+
+def test_the_summary_names_a_replica_that_was_not_written(
+    tmp_path, monkeypatch, settings
+):
+    missing = tmp_path / "mnt" / "dia-2" / "ocfl"
+    settings.DISAN_REPLICAS = [str(missing)]
+    batch_folder = make_batch(tmp_path)
+
+    summary = summarize(run_batch(batch_folder, monkeypatch))
+
+    (entry,) = summary["documents"]
+    assert entry["status"] == "online"
+    (note,) = [note for note in entry["notes"] if "Replica" in note]
+    assert f"Replica {missing} was not written" in note
+    assert "does not exist" in note
+    assert "`disan repair`" in note
+    assert not missing.exists()

@@ -54,7 +54,14 @@ def run(job):
     )
     # Replicas follow every put; a replica that fails is logged and left
     # to the audit and `disan repair`, never failing the ingest.
-    replicate(object_id, document=document)
+    # The batch summary says which replica was not written, and why.
+    replica_notes = [
+        f"Replica {item.copy} was not written: {item.error} "
+        "(`disan repair` copies it once that is put right)."
+        for item in replicate(object_id, document=document)
+        if item.error
+    ]
+    job.message = " ".join(replica_notes)
 
     # An unchanged object whose document is already online needs nothing,
     # except the text of pages an earlier batch did not read.
@@ -65,7 +72,9 @@ def run(job):
         transfer.changed = False
         transfer.save(update_fields=["changed"])
         discard_staging(transfer)
-        job.message = f"Unchanged: {object_id} is already at {result.version}."
+        job.message = " ".join(
+            [f"Unchanged: {object_id} is already at {result.version}."] + replica_notes
+        )
         return _queue_missing_ocr(transfer, document)
 
     # Another batch may be laying out this same version right now (the same
@@ -75,9 +84,12 @@ def run(job):
         transfer.changed = False
         transfer.save(update_fields=["changed"])
         discard_staging(transfer)
-        job.message = (
-            f"Unchanged: {object_id} {result.version} is being processed by "
-            "another batch."
+        job.message = " ".join(
+            [
+                f"Unchanged: {object_id} {result.version} is being processed by "
+                "another batch."
+            ]
+            + replica_notes
         )
         return []
 

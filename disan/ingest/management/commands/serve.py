@@ -2,11 +2,12 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from disan.core.setup import ensure_ready
 from disan.ingest.workers import run_dir, start_local_worker, stop_local_worker
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        check_address(options["host"], options["port"])
         ensure_ready()
         worker = None if options["no_worker"] else start_local_worker()
         env = dict(os.environ, DISAN_HOME=str(settings.DISAN_HOME))
@@ -97,15 +99,54 @@ class Command(BaseCommand):
             "(Ctrl+C stops it)"
         )
 
+        stopping = False
+
         def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
             server.terminate()
 
         signal.signal(signal.SIGTERM, stop)
         try:
-            server.wait()
+            status = server.wait()
         except KeyboardInterrupt:
+            stopping = True
             server.terminate()
-            server.wait()
+            status = server.wait()
         finally:
             if worker is not None:
                 stop_local_worker(worker)
+        if status and not stopping:
+            raise CommandError(
+                f"The web server stopped with exit status {status}; "
+                "its messages are above.",
+                returncode=1,
+            )
+
+
+def check_address(host, port):
+    """Refuse at once an address this machine cannot listen on.
+
+    gunicorn would otherwise retry for a while and then exit, after
+    ``disan serve`` had already said it was serving.
+    """
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM
+        )[0]
+    except socket.gaierror as err:
+        raise CommandError(
+            f"Cannot serve at {host}:{port}: {err.strerror}.", returncode=2
+        ) from err
+    with socket.socket(family, kind, proto) as probe:
+        # As gunicorn binds: a port left in TIME_WAIT is free, one that a
+        # program listens on is not.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            raise CommandError(
+                f"Cannot serve at {host}:{port}: {err.strerror}. Another program "
+                "may be using that port; choose another with --port.",
+                returncode=2,
+            ) from err

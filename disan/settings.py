@@ -184,6 +184,12 @@ DISAN_ALERT_EMAILS = _env_list("DISAN_ALERT_EMAILS", [])
 # ingest and `disan bag validate`). Default 64 GiB.
 DISAN_BAG_MAX_BYTES = _env_int("DISAN_BAG_MAX_BYTES", 64 * 1024**3)
 
+# int: seconds a browser or shared cache may keep a public image, info.json or
+# download (Cache-Control: public, max-age). It is also the longest such a
+# cache may go on showing a document after staff restrict it, so it is kept
+# short; ETags make asking again cheap. Default 3600 (an hour).
+DISAN_PUBLIC_MAX_AGE = _env_int("DISAN_PUBLIC_MAX_AGE", 3600)
+
 # int: bytes the IIIF image cache (DISAN_HOME/cache/iiif) may hold; the
 # oldest renderings are removed beyond it. 0 turns the cache off. Default 1 GiB.
 DISAN_IIIF_CACHE_BYTES = _env_int("DISAN_IIIF_CACHE_BYTES", 1024**3)

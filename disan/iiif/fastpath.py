@@ -167,7 +167,7 @@ def _headers(base_url, image_id, canonical):
 
     headers = [
         ("Link", image_link(base_url, image_id, canonical)),
-        ("Cache-Control", "public, max-age=86400"),
+        ("Cache-Control", f"public, max-age={settings.DISAN_PUBLIC_MAX_AGE}"),
         ("Access-Control-Allow-Origin", "*"),
         ("X-Frame-Options", settings.X_FRAME_OPTIONS),
     ]

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 
+from django.conf import settings
 from django.http import (
     FileResponse,
     Http404,
@@ -93,7 +94,7 @@ def _cache_control(response, document):
     # Public documents may sit in shared caches; others only in the reader's
     # browser, and for less time, since access can be withdrawn.
     if document.access_level == AccessLevel.PUBLIC:
-        response["Cache-Control"] = "public, max-age=86400"
+        response["Cache-Control"] = f"public, max-age={settings.DISAN_PUBLIC_MAX_AGE}"
     else:
         response["Cache-Control"] = "private, max-age=3600"
         response["Vary"] = "Cookie"

@@ -324,3 +324,13 @@ def test_a_failed_warm_up_is_logged_not_raised(app, page, caplog):
     app.warm_up()
     assert "Could not answer tile requests before serving" in caplog.text
     assert app.application.calls == 0
+
+
+def test_public_images_may_be_kept_as_long_as_the_setting_says(app, page, settings):
+    settings.DISAN_PUBLIC_MAX_AGE = 120
+    by_django = call(app.application, url(page))
+    by_fast_path = call(app, url(page))
+
+    assert app.application.calls == 1
+    for _status, headers, _body in (by_django, by_fast_path):
+        assert headers["Cache-Control"] == "public, max-age=120"

@@ -68,7 +68,7 @@ def test_if_none_match_gets_304_without_a_body(client, page):
         assert again.status_code == 304
         assert again.content == b""
         assert again["ETag"] == etag
-        assert again["Cache-Control"] == "public, max-age=86400"
+        assert again["Cache-Control"] == "public, max-age=3600"
     assert client.get(url(page), HTTP_IF_NONE_MATCH='"other"').status_code == 200
 
 
@@ -89,7 +89,7 @@ def test_public_tiles_are_public_restricted_tiles_private(
 
     for attempt in range(2):
         response = client.get(url(public))
-        assert response["Cache-Control"] == "public, max-age=86400"
+        assert response["Cache-Control"] == "public, max-age=3600"
         response = client.get(url(secret))
         assert response.status_code == 200
         assert response.streaming is (attempt == 1)

@@ -29,7 +29,7 @@ def test_info_json(client, page):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response["Cache-Control"] == "public, max-age=3600"
     assert json.loads(response.content) == {
         "@context": "http://iiif.io/api/image/3/context.json",
         "id": f"http://testserver/iiif/3/images/{page.id}",
@@ -104,7 +104,7 @@ def test_image_request(client, page, params, content_type, size, bands):
 def test_image_headers_and_conditional_get(client, page):
     response = client.get(image_url(page.id, "pct:0,0,100,100/1000,/0/default.jpg"))
 
-    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response["Cache-Control"] == "public, max-age=3600"
     assert response["Link"] == (
         f"<http://testserver/iiif/3/images/{page.id}/full/max/0/default.jpg>;"
         'rel="canonical", <http://iiif.io/api/image/3/level2.json>;rel="profile"'

@@ -27,7 +27,7 @@ def test_thumbnail_is_the_derivative_file(client, library):
     response = client.get(thumb)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert response["Cache-Control"] == "public, max-age=86400"
+    assert response["Cache-Control"] == "public, max-age=3600"
     assert b"".join(response.streaming_content) == thumbnail_bytes()
 
 

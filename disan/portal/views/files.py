@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import patch_cache_control
 
@@ -66,6 +67,8 @@ def _visible_page(user, document_id, page_id):
 def _set_caching(response, document):
     # Shared caches may keep only what anyone, signed in or not, may see.
     if can_view(None, document):
-        patch_cache_control(response, public=True, max_age=86400)
+        patch_cache_control(
+            response, public=True, max_age=settings.DISAN_PUBLIC_MAX_AGE
+        )
     else:
         patch_cache_control(response, private=True, no_store=True)

@@ -4,9 +4,9 @@ A viewer's tile is answered from the stored JPEG tile when it can be
 (:mod:`disan.iiif.tiles`), and a plain JPEG whose window lies in one stored
 tile at another size is scaled from that tile with Pillow
 (:func:`disan.iiif.tiles.scaled_tile`); everything else is rendered with
-pyvips from the one pyramid level :func:`disan.iiif.tiles.window` picks, the smallest just
-larger than the output, so a thumbnail or a zoomed-out tile never decodes
-the full-size image and no other level is opened.
+pyvips from the one pyramid level :func:`disan.iiif.tiles.window` picks,
+the smallest just larger than the output, so a thumbnail or a zoomed-out
+tile never decodes the full-size image and no other level is opened.
 """
 
 import logging

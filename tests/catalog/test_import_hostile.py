@@ -1,5 +1,6 @@
 """Broken, hostile and huge inventories: refused with a reason, nothing written."""
 
+import csv
 import os
 import tracemalloc
 import zipfile
@@ -8,7 +9,7 @@ import openpyxl
 import pytest
 
 from disan.catalog.importing.exceptions import InventoryFileError
-from disan.catalog.importing.readers import MAX_XLSX_RATIO
+from disan.catalog.importing.readers import MAX_XLSX_RATIO, open_inventory
 from disan.catalog.importing.service import import_inventory
 from disan.catalog.models import HeritageDocument
 
@@ -67,6 +68,20 @@ def test_unusable_delimiter_names_the_unknown_column(tmp_path):
     assert refused(path).startswith(
         "a.csv, header row: unknown column 'identifier:title'"
     )
+
+
+def test_a_reader_paused_between_rows_leaves_the_csv_field_limit_as_it_was(
+    tmp_path,
+):
+    path = tmp_path / "a.csv"
+    path.write_text("identifier:title\nA-1:Sắc phong\n")
+    before = csv.field_size_limit()
+    rows = open_inventory(path).rows()
+
+    # As when an import stops at a header it refuses, before reading on.
+    assert next(rows) == (1, ["identifier:title"])
+    assert csv.field_size_limit() == before
+    rows.close()
 
 
 def test_row_with_more_values_than_columns(tmp_path):

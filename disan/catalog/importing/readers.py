@@ -109,20 +109,16 @@ class CsvInventory:
             self.encoding,
             self.delimiter,
         )
-        previous_limit = csv.field_size_limit(MAX_FIELD_CHARS)
-        try:
-            with self.path.open("rb") as handle:
-                reader = csv.reader(
-                    self._lines(handle), delimiter=self.delimiter, strict=False
-                )
-                yield from self._records(reader)
-        finally:
-            csv.field_size_limit(previous_limit)
+        with self.path.open("rb") as handle:
+            reader = csv.reader(
+                self._lines(handle), delimiter=self.delimiter, strict=False
+            )
+            yield from self._records(reader)
 
     def _records(self, reader):
         line = 1
         try:
-            for values in reader:
+            for values in _within_field_limit(reader):
                 if len(values) > MAX_COLUMNS:
                     raise InventoryFileError(
                         self.name,
@@ -149,6 +145,24 @@ class CsvInventory:
         # Line by line, so a bad byte is reported on its own line.
         for raw in handle:
             yield decode(raw, self.encoding)
+
+
+def _within_field_limit(reader):
+    """Yield the records of a csv ``reader`` read under ``MAX_FIELD_CHARS``.
+
+    csv's field size limit is global to the process: it is raised only while
+    a record is read, so a caller that stops early (at a bad header, say)
+    leaves no other CSV reader with the raised limit.
+    """
+    while True:
+        previous = csv.field_size_limit(MAX_FIELD_CHARS)
+        try:
+            values = next(reader, None)
+        finally:
+            csv.field_size_limit(previous)
+        if values is None:
+            return
+        yield values
 
 
 def _delimiter(first_line):

@@ -163,6 +163,44 @@ def test_changed_put_adds_v2_with_forward_delta(store, source, settings):
     assert_root_valid(settings.DISAN_OCFL_ROOT, 1)
 
 
+def test_update_replaces_one_file_and_keeps_the_others(store, source, settings):
+    store.put(
+        OBJECT_ID,
+        [(source("1", ONE), "trang-001.txt"), (source("2", TWO), "trang-002.txt")],
+        message="v1",
+        agent="a",
+    )
+
+    result = store.update(
+        OBJECT_ID,
+        [(source("3", TWO_FIXED), "trang-002.txt")],
+        message="Sửa trang 2",
+        agent="b",
+    )
+    again = store.update(
+        OBJECT_ID,
+        [(source("4", TWO_FIXED), "trang-002.txt")],
+        message="Sửa lại",
+        agent="b",
+    )
+
+    assert (result.version, result.changed) == ("v2", True)
+    assert result.files == {
+        "trang-001.txt": FileEntry(ONE_SHA, 11, "v1/content/trang-001.txt"),
+        "trang-002.txt": FileEntry(TWO_FIXED_SHA, 22, "v2/content/trang-002.txt"),
+    }
+    assert (again.version, again.changed) == ("v2", False)
+    assert tree(store.object_dir(OBJECT_ID) / "v2" / "content") == ["trang-002.txt"]
+    assert_root_valid(settings.DISAN_OCFL_ROOT, 1)
+
+
+def test_update_of_a_missing_object_is_refused(store, source):
+    with pytest.raises(ObjectNotFound):
+        store.update(
+            OBJECT_ID, [(source("1", ONE), "trang-001.txt")], message="m", agent="a"
+        )
+
+
 def test_deleted_file_in_new_version(store, source, settings):
     store.put(
         OBJECT_ID,

@@ -59,6 +59,21 @@ class ObjectStore(abc.ABC):
         """
 
     @abc.abstractmethod
+    def update(
+        self,
+        object_id: str,
+        files: list[tuple[Path, str]],
+        *,
+        message: str,
+        agent: str,
+    ) -> PutResult:
+        """Add or replace ``files`` in the head state of an existing object.
+
+        The head's other files stay as they are. As with :meth:`put`, an
+        update that changes no digest writes nothing (``changed=False``).
+        """
+
+    @abc.abstractmethod
     def head_version(self, object_id: str) -> str | None:
         """Return the head version name ("v3"), or None if no such object."""
 

@@ -165,6 +165,41 @@ class OCFLStore(ObjectStore):
             self._recover(key, object_dir)
             return self._put_locked(object_id, object_dir, key, entries, message, agent)
 
+    def update(self, object_id, files, *, message, agent):
+        object_id = normalize_object_id(object_id)
+        entries = normalize_files(object_id, files)
+        message = _required_text(object_id, "message", message)
+        agent = _required_text(object_id, "agent", agent)
+        if not self._declared():
+            raise ObjectNotFound(
+                f"No OCFL object {object_id!r} in storage root {self.root}; "
+                "store its masters with put() first."
+            )
+        object_dir = self.object_dir(object_id)
+        key = hashlib.sha256(object_id.encode("utf-8")).hexdigest()
+
+        with durable.FileLock(self.work_dir / "locks" / (key + ".lock")):
+            self._recover(key, object_dir)
+            if not object_dir.exists():
+                raise ObjectNotFound(
+                    f"No OCFL object {object_id!r} in storage root {self.root}; "
+                    "store its masters with put() first."
+                )
+            # The head's state is read under the object's lock, so a version
+            # written meanwhile is never undone by this one.
+            head = _head_files(
+                object_dir, self._inventory_to_extend(object_id, object_dir)
+            )
+            given = {logical_path for _, logical_path in entries}
+            kept = [
+                (object_dir / entry.content_path, logical_path)
+                for logical_path, entry in head.items()
+                if logical_path not in given
+            ]
+            return self._put_locked(
+                object_id, object_dir, key, kept + entries, message, agent
+            )
+
     def _put_locked(self, object_id, object_dir, key, entries, message, agent):
         # Plan the version with ocfl-py: it hashes each source and decides
         # which content is new (forward delta) and which is a duplicate.

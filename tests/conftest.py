@@ -21,3 +21,28 @@ def disan_home(tmp_path, settings):
     ):
         path.mkdir(parents=True, exist_ok=True)
     return home
+
+
+@pytest.fixture(autouse=True)
+def description_jobs(monkeypatch):
+    """Keep the jobs that store catalog edits in the object, instead of sending them.
+
+    Returns the list of document ids whose job was sent; a test runs them
+    with :func:`disan.preservation.description.preserve`.
+    """
+    from disan.preservation import description
+
+    sent = []
+    monkeypatch.setattr(description, "dispatch", sent.append)
+    return sent
+
+
+def run_description_jobs():
+    """Run here, as a worker would, the job of every waiting catalog edit."""
+    from disan.preservation import description
+    from disan.preservation.models import DescriptionRequest
+
+    waiting = list(DescriptionRequest.objects.values_list("document_id", flat=True))
+    for document_id in waiting:
+        description.preserve(document_id)
+    return waiting

@@ -138,6 +138,7 @@ class WorkerBeacon:
             if time.monotonic() - last_recovery > RECOVER_SECONDS:
                 self._recover(jobs, dispatch, include_queued=False)
                 self._audit_tick()
+                self._recover_descriptions()
                 last_recovery = time.monotonic()
 
     def start_file_again(self):
@@ -155,6 +156,20 @@ class WorkerBeacon:
             schedule.tick()
         except Exception:
             logger.exception("Scheduling the periodic fixity audit failed")
+
+    @staticmethod
+    def _recover_descriptions():
+        # Catalog edits whose description no version holds yet, their job
+        # lost or failed: sent again (see disan.preservation.description).
+        from disan.preservation import description
+
+        try:
+            count = description.recover(older_than=RECOVER_SECONDS)
+        except Exception:
+            logger.exception("Sending the waiting descriptions again failed")
+            return
+        if count:
+            logger.info("Sent %d waiting description(s) again", count)
 
     @staticmethod
     def _recover(jobs, dispatch, *, include_queued):

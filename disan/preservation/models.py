@@ -25,6 +25,7 @@ class PreservationEvent(models.Model):
         DERIVATION = "derivation", _("derivation")
         FIXITY_CHECK = "fixity check", _("fixity check")
         REPLICATION = "replication", _("replication")
+        METADATA_MODIFICATION = "metadata modification", _("metadata modification")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")
@@ -121,3 +122,32 @@ class FixityCheck(models.Model):
 
     def __str__(self):
         return f"{self.object_id} [{self.copy}] {self.outcome}"
+
+
+class DescriptionRequest(models.Model):
+    """A catalog edit of a document's description not yet in its OCFL object.
+
+    Written in the transaction of the edit, so no edit is lost if the
+    background job that stores it never runs; removed once a version holds
+    the description as it was when the row was last touched.
+    """
+
+    document = models.OneToOneField(
+        "catalog.HeritageDocument",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    requested = models.DateTimeField(db_index=True)
+    # Edits noted so far; a job that stored the description leaves the row
+    # if this moved while it ran.
+    edits = models.PositiveIntegerField(default=1)
+    # Who changed the description since its last stored version.
+    changed_by = models.JSONField(default=list, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["requested"]
+
+    def __str__(self):
+        return f"description of {self.document_id} since {self.requested}"

@@ -1,4 +1,5 @@
-"""Celery tasks of the preservation app: the periodic fixity audit."""
+"""Celery tasks of the preservation app: the periodic fixity audit, and the
+storing of descriptions changed in the catalog."""
 
 import logging
 
@@ -6,7 +7,7 @@ from celery import shared_task
 from django.db import close_old_connections
 
 from disan.core.exceptions import DisanError
-from disan.preservation import alerts, audit, schedule
+from disan.preservation import alerts, audit, description, schedule
 from disan.preservation.replicas import copies
 
 logger = logging.getLogger(__name__)
@@ -34,3 +35,10 @@ def periodic_audit():
         sum(not result.ok for result in report.objects),
     )
     return len(report.objects)
+
+
+@shared_task(name="disan.preservation.preserve_description", ignore_result=True)
+def preserve_description(document_id):
+    """Store the current description of a document changed in the catalog."""
+    close_old_connections()
+    description.preserve(document_id)

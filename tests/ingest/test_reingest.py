@@ -12,6 +12,7 @@ from disan.ingest.models import Rejection
 from disan.ingest.services.summary import summarize
 from disan.ingest.steps import ocr as ocr_step
 from disan.ocr.engines.base import OcrResult
+from tests.conftest import run_description_jobs
 from tests.ingest.test_batches import PRINTED, run_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +38,8 @@ def make_secret_in_catalog(tmp_path):
     )
     call_command("import", str(inventory), verbosity=0)
     assert HeritageDocument.objects.get().access_level == "secret"
+    # A worker stores the edit in the object as a new version.
+    assert run_description_jobs()
 
 
 def test_an_unchanged_batch_leaves_the_catalog_as_staff_left_it(

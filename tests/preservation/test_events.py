@@ -58,7 +58,8 @@ def test_unknown_event_type_is_refused():
     assert str(caught.value) == (
         "Unknown preservation event type 'sao lưu'; use one of ingestion, message "
         "digest calculation, format identification, metadata extraction, "
-        "validation, creation, derivation, fixity check, replication."
+        "validation, creation, derivation, fixity check, replication, metadata "
+        "modification."
     )
     assert PreservationEvent.objects.count() == 0
 

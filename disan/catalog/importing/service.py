@@ -69,6 +69,7 @@ def import_inventory(
                 raise InventoryInvalid()
             reindex = list(writer.reindex)
             transaction.on_commit(lambda: _reindex(reindex))
+            _preserve_descriptions(writer.described, summary.source, user)
             summary.written = True
     except InventoryInvalid:
         logger.info(
@@ -127,3 +128,15 @@ def _reindex(document_ids):
         pk__in=document_ids
     ):
         index_document(document)
+
+
+def _preserve_descriptions(document_ids, source, user):
+    """Queue new versions of the preserved objects whose description changed."""
+    if not document_ids:
+        return
+    from disan.preservation import description
+
+    who = f"import of {source}"
+    if user is not None:
+        who = f"{user.get_username()} ({who})"
+    description.request(document_ids, changed_by=who)

@@ -33,6 +33,8 @@ class DocumentWriter:
         self.user = user
         self.buffer = []
         self.reindex = []
+        # Changed documents with an OCFL object, whose description to store.
+        self.described = []
 
     def add(self, row):
         self.buffer.append(row)
@@ -79,6 +81,8 @@ class DocumentWriter:
             row.action = "update"
             if document.status == DocumentStatus.ONLINE:
                 self.reindex.append(document.pk)
+            if document.ocfl_object_id:
+                self.described.append(document.pk)
 
         # Write them, with a history row for each.
         if creates:

@@ -10,8 +10,9 @@ from disan.catalog.services import upsert_document
 from disan.ingest import pipeline
 from disan.ingest.exceptions import RejectedFile
 from disan.ingest.identify import identify_file
-from disan.ingest.models import Job, Rejection
-from disan.ingest.steps.store import METADATA_PATH, discard_staging
+from disan.ingest.models import Job, Rejection, Transfer
+from disan.ingest.steps.store import discard_staging
+from disan.preservation.description import METADATA_PATH
 from disan.preservation.storage import get_store
 
 logger = logging.getLogger(__name__)
@@ -35,15 +36,19 @@ def run(job):
         accepted += 1
 
     # A folder of refused files makes no record. A record already in the
-    # catalog takes the batch's metadata only when it differs from what the
-    # last ingest preserved (the catalog may have been edited since), and
-    # never from a batch that would loosen its access level.
+    # catalog takes the batch's metadata only when it differs both from the
+    # description its object preserves and from the metadata of the batch
+    # last stored for it (the catalog may have been edited since), and never
+    # from a batch that would loosen its access level.
     identifier = transfer.metadata["identifier"]
     existing = HeritageDocument.objects.filter(identifier=identifier).first()
     if existing is None:
         if accepted:
             transfer.document, _ = upsert_document(transfer.metadata)
-    elif transfer.metadata == preserved_metadata(existing):
+    elif transfer.metadata in (
+        preserved_metadata(existing),
+        last_batch_metadata(existing, transfer),
+    ):
         transfer.document = existing
     elif looser(transfer.metadata.get("access_level"), existing.access_level):
         transfer.document = existing
@@ -73,7 +78,10 @@ def looser(level, than):
 
 
 def preserved_metadata(document):
-    """The descriptive metadata of the document's last stored version, or None."""
+    """The description the document's object holds in its head version, or None.
+
+    Ingest and catalog edits both store the catalog's description there.
+    """
     if not document.ocfl_object_id:
         return None
     try:
@@ -82,6 +90,22 @@ def preserved_metadata(document):
     except (OSError, ValueError) as err:
         logger.warning("No preserved metadata for %s: %s", document.pk, err)
         return None
+
+
+def last_batch_metadata(document, transfer):
+    """The metadata of the last other batch stored for ``document``, or None.
+
+    The description the object preserves follows catalog edits; this is what
+    the last batch itself said, so that running it again keeps the edits.
+    """
+    stored = (
+        Transfer.objects.filter(document=document, changed__isnull=False)
+        .exclude(pk=transfer.pk)
+        .order_by("-created")
+        .values_list("metadata", flat=True)
+        .first()
+    )
+    return stored
 
 
 def _refuse_loosening(job, transfer, document):

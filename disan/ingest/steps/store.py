@@ -1,6 +1,5 @@
 """Step 2: put the accepted masters into the document's OCFL object."""
 
-import json
 import logging
 import shutil
 from pathlib import Path
@@ -16,6 +15,7 @@ from disan.derivatives.exceptions import DerivativePathError
 from disan.ingest import pipeline
 from disan.ingest.models import Job, Transfer
 from disan.ocr.languages import choose_languages
+from disan.preservation.description import METADATA_PATH, describe, serialize
 from disan.preservation.events import record_event
 from disan.preservation.models import PreservationEvent
 from disan.preservation.replicas import replicate
@@ -24,7 +24,6 @@ from disan.preservation.storage import get_store
 logger = logging.getLogger(__name__)
 
 AGENT = f"Disan {__version__} ingest"
-METADATA_PATH = "metadata/descriptive.json"
 Event = PreservationEvent.Type
 Outcome = PreservationEvent.Outcome
 
@@ -38,13 +37,12 @@ def run(job):
         # A retry after the work was done and the staging area cleared.
         return []
 
-    # Masters and the descriptive metadata go in together as one version.
+    # Masters and the description go in together as one version: the
+    # catalog's, which identify brought up to date from the batch's metadata
+    # unless staff edits since the last ingest were to be kept.
     object_id = document.ocfl_object_id or f"urn:uuid:{document.pk}"
     metadata_file = Path(transfer.staging_path) / ".disan-descriptive.json"
-    metadata_file.write_text(
-        json.dumps(transfer.metadata, ensure_ascii=False, sort_keys=True, indent=2),
-        encoding="utf-8",
-    )
+    metadata_file.write_bytes(serialize(describe(document)))
     files = [(Path(entry["path"]), entry["name"]) for entry in accepted]
     result = get_store().put(
         object_id,

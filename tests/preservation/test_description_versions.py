@@ -1,15 +1,19 @@
 """Catalog edits reach the preserved object as new versions of its description."""
 
+import datetime
 import json
 
 import ocfl
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from disan.catalog.models import HeritageDocument, Page
+from disan.catalog.actions.change_status import change_heritage_status
+from disan.catalog.models import HeritageDocument, HeritageStatus, Page
 from disan.derivatives import paths
 from disan.preservation import description
+from disan.preservation.export.premis import premis
 from disan.preservation.models import DescriptionRequest, PreservationEvent
 from disan.preservation.storage import get_store
 from tests.catalog.conftest import make_staff
@@ -298,3 +302,58 @@ def test_the_same_batch_again_keeps_an_imported_title(tmp_path, ingested, monkey
     assert document.title == "Quyển một"
     assert stored(document)["title"] == "Quyển một"
     assert get_store().head_version(document.ocfl_object_id) == "v2"
+
+
+def test_a_heritage_status_decision_is_stored_naming_the_curator(ingested):
+    document = HeritageDocument.objects.get()
+    curator = make_staff("thu-ha", superuser=True)
+
+    change_heritage_status(
+        document,
+        HeritageStatus.REGISTERED,
+        user=curator,
+        decision_number="12/QĐ-SVHTT",
+        decision_date=datetime.date(2023, 3, 1),
+        issuing_authority="Sở Văn hóa và Thể thao Hà Nội",
+        decision_file=ContentFile(b"%PDF-1.4\n", name="quyet-dinh.pdf"),
+    )
+    run_description_jobs()
+
+    assert stored(document)["heritage_status"] == "registered"
+    inventory = head_inventory(get_store().object_dir(document.ocfl_object_id))
+    assert inventory["versions"]["v2"]["message"] == (
+        "Description changed in the catalog by thu-ha"
+    )
+
+
+def test_the_premis_record_names_the_event_by_its_vocabulary_term(tmp_path, ingested):
+    import_rows(tmp_path, "Mã tài liệu,Tiêu đề\nHN-Q1,Quyển một\n")
+    run_description_jobs()
+    document = HeritageDocument.objects.get()
+    store = get_store()
+    masters = [
+        (path, entry, None)
+        for path, entry in store.files(document.ocfl_object_id).items()
+    ]
+
+    root = premis(document, masters, list(document.events.order_by("datetime")))
+
+    names = {"premis": "http://www.loc.gov/premis/v3"}
+    (event,) = [
+        element
+        for element in root.iterfind("premis:event", names)
+        if element.findtext("premis:eventType", namespaces=names)
+        == "metadata modification"
+    ]
+    linked = event.findtext(
+        "premis:linkingObjectIdentifier/premis:linkingObjectIdentifierValue",
+        namespaces=names,
+    )
+    assert linked == f"{document.ocfl_object_id}/{description.METADATA_PATH}"
+    objects = {
+        element.findtext(
+            "premis:objectIdentifier/premis:objectIdentifierValue", namespaces=names
+        )
+        for element in root.iterfind("premis:object", names)
+    }
+    assert linked in objects

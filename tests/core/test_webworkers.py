@@ -129,8 +129,10 @@ def test_connections_opened_at_once_are_shared_between_processes(server):
     connections = [connect(server) for _ in range(4)]
     answers = ask_at_once(server, 4, 0.5, connections)
 
-    # A busy process leaves new connections to the idle one: two each.
-    assert sorted(answers.count(pid) for pid in set(answers)) == [2, 2]
+    # A busy process leaves new connections to the idle one, so both take
+    # part. (Usually two each; a process descheduled on a loaded machine may
+    # leave the other three, so the exact split is not asserted.)
+    assert len(set(answers)) == 2
     # A kept-alive connection stays with the process that took it.
     assert [get(connection) for connection in connections] == answers
 

@@ -9,6 +9,7 @@ import pytest
 import xmlschema
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 from lxml import etree
 
 import disan
@@ -210,3 +211,12 @@ def test_the_command_finds_by_identifier_or_uuid(document, tmp_path):
         CommandError, match="No document has the identifier or uuid 'KHÔNG-CÓ'"
     ):
         call_command("export", "KHÔNG-CÓ", "--output", str(tmp_path))
+
+
+@pytest.mark.django_db
+def test_labels_are_vietnamese_whatever_the_callers_language(document, tmp_path):
+    with translation.override("en"):
+        package = export_package(document, "eark", tmp_path)
+    ead = etree.parse(str(package / "data/metadata/descriptive/ead.xml"))
+    e = {"e": "http://ead3.archivists.org/schema/"}
+    assert ead.xpath("//e:accessrestrict/e:p/text()", namespaces=e) == ["Có điều kiện"]

@@ -22,7 +22,7 @@ import uuid
 from pathlib import Path
 
 import bagit
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from disan.core.text import nfc
 from disan.preservation.export.dublin_core import dublin_core
@@ -71,12 +71,12 @@ def export_package(document, package_format, output_dir):
     output_dir.mkdir(parents=True, exist_ok=True)
     work = output_dir / f".{target.name}.{uuid.uuid4().hex}.partial"
     try:
-        _build(document, store, object_id, package_format, work)
-        bagit.make_bag(
-            str(work),
-            _bag_info(document, version, package_format),
-            checksums=["sha256"],
-        )
+        # Labels in a package are Vietnamese whatever language the caller
+        # was working in.
+        with translation.override("vi"):
+            _build(document, store, object_id, package_format, work)
+            info = _bag_info(document, version, package_format)
+        bagit.make_bag(str(work), info, checksums=["sha256"])
         os.rename(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)

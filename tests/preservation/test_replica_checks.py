@@ -269,15 +269,66 @@ def test_credentials_in_a_replica_url_are_redacted(stored, settings, value):
     assert "***@" in message
 
 
+# Credentials in the endpoint URL are refused and never shown; so is a query.
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["http://minio:EndpointPW@127.0.0.1:1", "http://u:EndpointPW@127.0.0.1:1/"],
+)
+def test_credentials_in_the_endpoint_url_are_refused_unseen(
+    stored, settings, caplog, endpoint
+):
+    from disan.preservation.models import PreservationEvent
+
+    settings.DISAN_REPLICAS = ["s3://disan-rep/ocfl"]
+    settings.DISAN_S3_ENDPOINT_URL = endpoint
+
+    message = refusal()
+
+    assert "EndpointPW" not in message and "minio" not in message
+    assert "***@127.0.0.1:1" in message
+    assert "AWS_ACCESS_KEY_ID" in message
+    # Replication records the failure with the same discretion.
+    (result,) = replicate(OBJECT_ID)
+    assert "EndpointPW" not in result.error
+    event = PreservationEvent.objects.filter(outcome="failure").latest("pk")
+    assert "EndpointPW" not in event.detail and "EndpointPW" not in str(event.data)
+    assert "EndpointPW" not in caplog.text
+
+
+def test_a_query_in_a_replica_url_is_not_echoed(stored, settings):
+    settings.DISAN_REPLICAS = ["s3://disan-rep/ocfl?x=S3cret"]
+
+    message = refusal()
+
+    assert "S3cret" not in message
+    assert "s3://disan-rep/ocfl?***" in message
+
+
+def test_a_query_in_the_endpoint_url_is_not_echoed(stored, settings):
+    settings.DISAN_REPLICAS = ["s3://disan-rep/ocfl"]
+    settings.DISAN_S3_ENDPOINT_URL = "http://127.0.0.1:1/?token=S3cret"
+
+    message = refusal()
+
+    assert "S3cret" not in message
+    assert "http://127.0.0.1:1/?***" in message
+
+
 # --- E: each S3 number setting is checked and named -----------------------
+
+ATTEMPTS = "a whole number of attempts from 1 to 20"
 
 
 @pytest.mark.parametrize(
     "name, value, wanted",
     [
-        ("DISAN_S3_MAX_ATTEMPTS", "abc", "a whole number of attempts, 1 or more"),
-        ("DISAN_S3_MAX_ATTEMPTS", "0", "a whole number of attempts, 1 or more"),
-        ("DISAN_S3_MAX_ATTEMPTS", "2.5", "a whole number of attempts, 1 or more"),
+        ("DISAN_S3_MAX_ATTEMPTS", "abc", ATTEMPTS),
+        ("DISAN_S3_MAX_ATTEMPTS", "0", ATTEMPTS),
+        ("DISAN_S3_MAX_ATTEMPTS", "2.5", ATTEMPTS),
+        ("DISAN_S3_MAX_ATTEMPTS", "21", ATTEMPTS),
+        ("DISAN_S3_MAX_ATTEMPTS", "99999999999999999999", ATTEMPTS),
         ("DISAN_S3_CONNECT_TIMEOUT", "-1", "a number of seconds above 0"),
         ("DISAN_S3_READ_TIMEOUT", "nan", "a number of seconds above 0"),
         ("DISAN_S3_READ_TIMEOUT", "inf", "a number of seconds above 0"),

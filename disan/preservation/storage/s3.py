@@ -62,15 +62,58 @@ _clients_lock = threading.Lock()
 
 
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*).*@")
+_QUERY = re.compile(r"[?#].*$", re.DOTALL)
+# Most attempts per request: beyond this an unreachable bucket would hold
+# an ingest or an audit for hours.
+MAX_ATTEMPTS = 20
 
 
 def redact(value):
-    """Return ``value`` with any user name and password of a URL replaced.
+    """Return ``value`` with any user name, password and query of a URL replaced.
 
-    Every message that shows a DISAN_REPLICAS entry shows it through this,
-    since such messages are logged and e-mailed.
+    Every message that shows a DISAN_REPLICAS entry or the endpoint URL
+    shows it through this, since such messages are logged and e-mailed.
     """
-    return _USERINFO.sub(r"\1***@", value.strip())
+    value = value.strip()
+    if not _SCHEME_START.match(value):
+        return value
+    return _QUERY.sub("?***", _USERINFO.sub(r"\1***@", value))
+
+
+_SCHEME_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def endpoint_url():
+    """Return DISAN_S3_ENDPOINT_URL, or None for Amazon S3.
+
+    A user name or password in it is refused without being shown:
+    credentials go in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+    """
+    endpoint = (settings.DISAN_S3_ENDPOINT_URL or "").strip()
+    if not endpoint:
+        return None
+    if "@" in urllib.parse.urlsplit(endpoint).netloc or _USERINFO.match(endpoint):
+        raise ReplicaConfigurationError(
+            f"DISAN_S3_ENDPOINT_URL ({redact(endpoint)}) holds a user name or "
+            "password; credentials never go in the URL. Give the endpoint alone, "
+            "e.g. http://127.0.0.1:9000, and the credentials in AWS_ACCESS_KEY_ID "
+            "and AWS_SECRET_ACCESS_KEY."
+        )
+    return endpoint
+
+
+def shown_endpoint():
+    """Return the endpoint as messages show it (credentials and query hidden)."""
+    endpoint = (settings.DISAN_S3_ENDPOINT_URL or "").strip()
+    return redact(endpoint) if endpoint else "Amazon S3"
+
+
+def _scrub(text):
+    # Errors from boto3 may quote the endpoint URL as it was given.
+    endpoint = (settings.DISAN_S3_ENDPOINT_URL or "").strip()
+    if endpoint and endpoint != redact(endpoint):
+        text = text.replace(endpoint, redact(endpoint))
+    return text
 
 
 def is_s3_url(value):
@@ -122,7 +165,7 @@ def get_client():
     One client per process and settings: boto3 clients are thread-safe but
     their connection pools must not cross a fork.
     """
-    endpoint = settings.DISAN_S3_ENDPOINT_URL or None
+    endpoint = endpoint_url()
     region = settings.DISAN_S3_REGION or None
     numbers = client_numbers()
     key = (os.getpid(), endpoint, region, *numbers)
@@ -140,14 +183,18 @@ def client_numbers():
     """
     return (
         _number(
-            "DISAN_S3_MAX_ATTEMPTS", int, 3, "a whole number of attempts, 1 or more"
+            "DISAN_S3_MAX_ATTEMPTS",
+            int,
+            3,
+            f"a whole number of attempts from 1 to {MAX_ATTEMPTS}",
+            most=MAX_ATTEMPTS,
         ),
         _number("DISAN_S3_CONNECT_TIMEOUT", float, 10, "a number of seconds above 0"),
         _number("DISAN_S3_READ_TIMEOUT", float, 60, "a number of seconds above 0"),
     )
 
 
-def _number(name, kind, default, wanted):
+def _number(name, kind, default, wanted, most=None):
     value = getattr(settings, name)
     if value is None or str(value).strip() == "":
         return default
@@ -155,7 +202,13 @@ def _number(name, kind, default, wanted):
         number = kind(str(value).strip())
     except ValueError:
         number = None
-    if number is None or number <= 0 or number != number or number == float("inf"):
+    if (
+        number is None
+        or number <= 0
+        or number != number
+        or number == float("inf")
+        or (most is not None and number > most)
+    ):
         raise ReplicaConfigurationError(
             f"{name} is {value!r}; give {wanted}, or leave it unset for the default."
         )
@@ -180,7 +233,8 @@ def _new_client(endpoint, region, attempts, connect_timeout, read_timeout):
         )
     except ValueError as err:
         raise ReplicaConfigurationError(
-            f"DISAN_S3_ENDPOINT_URL {endpoint!r} is not a usable endpoint ({err}); "
+            f"DISAN_S3_ENDPOINT_URL {redact(endpoint)!r} is not a usable endpoint "
+            f"({_scrub(str(err))}); "
             "give a URL such as https://s3.example.vn or http://127.0.0.1:9000."
         ) from err
 
@@ -333,7 +387,7 @@ class S3Store:
         from boto3.exceptions import Boto3Error
         from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-        endpoint = settings.DISAN_S3_ENDPOINT_URL or "Amazon S3"
+        endpoint = shown_endpoint()
         try:
             yield
         except ClientError as err:
@@ -357,7 +411,7 @@ class S3Store:
                 ) from err
             raise ReplicaUnavailable(
                 f"Replica {self.url} at {endpoint} could not {action}: {code} "
-                f"{error.get('Message', '')}".rstrip()
+                f"{_scrub(str(error.get('Message', '')))}".rstrip()
             ) from err
         except NoCredentialsError as err:
             raise ReplicaConfigurationError(
@@ -367,7 +421,8 @@ class S3Store:
         except (BotoCoreError, Boto3Error) as err:
             # Boto3Error: a managed upload that failed (S3UploadFailedError).
             raise ReplicaUnavailable(
-                f"Replica {self.url} at {endpoint} could not {action}: {err}. "
+                f"Replica {self.url} at {endpoint} could not {action}: "
+                f"{_scrub(str(err))}. "
                 "Check DISAN_S3_ENDPOINT_URL and the network."
             ) from err
 

@@ -20,6 +20,7 @@ from disan.catalog.actions.change_status import change_heritage_status
 from disan.catalog.actions.merge_authorities import merge_authorities
 from disan.catalog.exceptions import CatalogPermissionDenied
 from disan.catalog.models import (
+    AccessLevel,
     ArchivalFile,
     Collection,
     Fonds,
@@ -283,6 +284,60 @@ class HeritageDocumentAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return visible_documents(request.user, super().get_queryset(request))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version restores its description only: get_form() and
+        # save_model() keep the fields the system owns at their current values.
+        request.disan_revert = True
+        if request.method != "POST":
+            current = self.get_object(request, object_id)
+            record = (
+                self.model.history.filter(id=object_id, history_id=version_id).first()
+                if current is not None
+                else None
+            )
+            if record is not None and record.access_level != current.access_level:
+                messages.warning(
+                    request,
+                    _(
+                        "Restoring this version changes the access level from"
+                        " “%(current)s” to “%(restored)s”."
+                    )
+                    % {
+                        "current": AccessLevel(current.access_level).label,
+                        "restored": AccessLevel(record.access_level).label,
+                    },
+                )
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and getattr(request, "disan_revert", False):
+            current = HeritageDocument.objects.filter(pk=obj.pk).first()
+            if current is not None:
+                for name in HeritageDocument.KEPT_ON_REVERT:
+                    setattr(obj, name, getattr(current, name))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        before = None
+        if getattr(request, "disan_revert", False):
+            before = HeritageDocument.objects.filter(pk=obj.pk).first()
+            if before is not None:
+                for name in HeritageDocument.KEPT_ON_REVERT:
+                    setattr(obj, name, getattr(before, name))
+        super().save_model(request, obj, form, change)
+        if before is not None and before.access_level != obj.access_level:
+            messages.warning(
+                request,
+                _(
+                    "The restored version changed the access level from"
+                    " “%(current)s” to “%(restored)s”."
+                )
+                % {
+                    "current": AccessLevel(before.access_level).label,
+                    "restored": AccessLevel(obj.access_level).label,
+                },
+            )
 
     def has_view_permission(self, request, obj=None):
         allowed = super().has_view_permission(request, obj)

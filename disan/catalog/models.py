@@ -566,6 +566,23 @@ class HeritageDocument(AuthorityLinks):
 
     history = HistoricalRecords()
 
+    # Fields that no restore of an earlier version from the history may
+    # change: what ingest and the processing pipeline record about the stored
+    # object (its state, OCFL object and version, extent, publication), and
+    # the heritage status, which moves only through a recorded decision
+    # (HeritageStatusChange). A revert keeps their current values and
+    # restores the descriptive fields only.
+    KEPT_ON_REVERT = (
+        "status",
+        "ocfl_object_id",
+        "ocfl_version",
+        "page_count",
+        "byte_count",
+        "created",
+        "published",
+        "heritage_status",
+    )
+
     # Fields whose change must reach the search index (see signals.py).
     INDEXED_FIELDS = (
         "title",

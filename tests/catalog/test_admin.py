@@ -134,3 +134,99 @@ def test_superuser_sees_every_unit(client, units):
         "BT-005",
         "TV-005",
     ]
+
+
+def test_a_revert_restores_the_description_and_keeps_what_the_system_owns(
+    client, units
+):
+    from django.utils import timezone
+
+    from disan.catalog.models import DocumentStatus, HeritageStatus
+    from disan.preservation.models import DescriptionRequest
+
+    museum, _ = units
+    # As ingest's storage step left it: processing, first OCFL version.
+    document = make_document(
+        "BT-006",
+        "Sắc phong làng Yên Phụ",
+        museum,
+        status=DocumentStatus.PROCESSING,
+        ocfl_object_id="urn:uuid:bt-006",
+        ocfl_version="v1",
+        access_level=AccessLevel.PUBLIC,
+    )
+    early = document.history.first()
+    published = timezone.now()
+    document.status = DocumentStatus.ONLINE
+    document.ocfl_version = "v2"
+    document.page_count = 12
+    document.byte_count = 4096
+    document.published = published
+    document.heritage_status = HeritageStatus.NATIONAL
+    document.title = "Sắc phong làng Yên Phụ (bản sửa)"
+    document.save()
+
+    client.force_login(make_staff("ngoc-anh", museum, perms=EDITOR_PERMS))
+    revert_url = reverse(
+        "admin:catalog_heritagedocument_simple_history",
+        args=[document.pk, early.history_id],
+    )
+    page = client.get(revert_url)
+    assert [str(m) for m in page.context["messages"]] == []
+    response = client.post(revert_url, form_data(page))
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.title == "Sắc phong làng Yên Phụ"
+    assert (
+        document.status,
+        document.ocfl_object_id,
+        document.ocfl_version,
+        document.page_count,
+        document.byte_count,
+        document.published,
+        document.heritage_status,
+    ) == (
+        DocumentStatus.ONLINE,
+        "urn:uuid:bt-006",
+        "v2",
+        12,
+        4096,
+        published,
+        HeritageStatus.NATIONAL,
+    )
+    # The restored description still goes to the preserved object.
+    assert DescriptionRequest.objects.filter(document_id=document.pk).exists()
+
+
+def test_a_revert_that_changes_the_access_level_says_so(client, units):
+    museum, _ = units
+    document = make_document(
+        "BT-007", "Hương ước làng Thụy Khuê", museum, access_level=AccessLevel.PUBLIC
+    )
+    early = document.history.first()
+    document.access_level = AccessLevel.CONDITIONAL
+    document.save()
+
+    client.force_login(
+        make_staff(
+            "ngoc-anh", museum, perms=EDITOR_PERMS + ["view_conditional_document"]
+        )
+    )
+    revert_url = reverse(
+        "admin:catalog_heritagedocument_simple_history",
+        args=[document.pk, early.history_id],
+    )
+    page = client.get(revert_url)
+    warnings = [str(m) for m in page.context["messages"]]
+    # The staff interface speaks Vietnamese.
+    assert warnings == [
+        "Khôi phục phiên bản này sẽ đổi mức truy cập từ “Có điều kiện”"
+        " thành “Công khai”."
+    ]
+    response = client.post(revert_url, form_data(page), follow=True)
+    document.refresh_from_db()
+    assert document.access_level == AccessLevel.PUBLIC
+    assert [str(m) for m in response.context["messages"]][0] == (
+        "Phiên bản được khôi phục đã đổi mức truy cập từ “Có điều kiện”"
+        " thành “Công khai”."
+    )

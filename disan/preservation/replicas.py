@@ -55,7 +55,23 @@ def replica_stores():
     Nothing is contacted or created here; see :func:`copies`. A folder must
     be an absolute path; it may not be, contain or lie inside the primary
     storage root (or its work folder) or another replica, compared as real
-    paths (symbolic links and ``..`` resolved).
+    paths (symbolic links and ``..`` resolved). The first entry that is
+    none of these raises :class:`ReplicaConfigurationError`.
+    """
+    stores = []
+    for _shown, judged in judged_entries():
+        if isinstance(judged, Exception):
+            raise judged
+        stores.append(judged)
+    return stores
+
+
+def judged_entries():
+    """Yield (entry as shown, store or error) for each entry of DISAN_REPLICAS.
+
+    Each entry is judged on its own, so replication can write every valid
+    replica and record the invalid entries as failures. An entry clashing
+    with an earlier valid one is the one refused.
     """
     primary = get_store()
     taken = [
@@ -65,36 +81,45 @@ def replica_stores():
             f"the primary's work folder {primary.work_dir}",
         ),
     ]
-    stores = []
+    buckets = []
     for value in settings.DISAN_REPLICAS:
         shown = redact(value)
-        if is_s3_url(value):
-            stores.append(S3Store(value))
-            continue
-        if _SCHEME.match(value):
+        try:
+            store = _store_for(value, shown, taken, buckets)
+        except ReplicaConfigurationError as err:
+            yield shown, err
+        else:
+            yield shown, store
+
+
+def _store_for(value, shown, taken, buckets):
+    if is_s3_url(value):
+        store = S3Store(value)
+        _check_distinct(store, buckets)
+        buckets.append(store)
+        return store
+    if _SCHEME.match(value):
+        raise ReplicaConfigurationError(
+            f"DISAN_REPLICAS names {shown!r}, which looks like a URL but is not "
+            "s3://bucket/prefix; a replica is an absolute folder path or "
+            "s3://bucket/prefix (an S3-compatible bucket)."
+        )
+    root = Path(value).expanduser()
+    if not root.is_absolute():
+        raise ReplicaConfigurationError(
+            f"DISAN_REPLICAS names the relative path {shown!r}; give the "
+            "replica folder's absolute path, e.g. /mnt/dia-2/ocfl."
+        )
+    real = root.resolve()
+    for other, name in taken:
+        if real == other or real in other.parents or other in real.parents:
+            where = "is" if real == other else "lies inside or contains"
             raise ReplicaConfigurationError(
-                f"DISAN_REPLICAS names {shown!r}, which looks like a URL but is not "
-                "s3://bucket/prefix; a replica is an absolute folder path or "
-                "s3://bucket/prefix (an S3-compatible bucket)."
+                f"DISAN_REPLICAS names {root}, which {where} {name}; a "
+                "replica must be a folder of its own, ideally on another disk."
             )
-        root = Path(value).expanduser()
-        if not root.is_absolute():
-            raise ReplicaConfigurationError(
-                f"DISAN_REPLICAS names the relative path {shown!r}; give the "
-                "replica folder's absolute path, e.g. /mnt/dia-2/ocfl."
-            )
-        real = root.resolve()
-        for other, name in taken:
-            if real == other or real in other.parents or other in real.parents:
-                where = "is" if real == other else "lies inside or contains"
-                raise ReplicaConfigurationError(
-                    f"DISAN_REPLICAS names {root}, which {where} {name}; a "
-                    "replica must be a folder of its own, ideally on another disk."
-                )
-        taken.append((real, f"the replica {root}"))
-        stores.append(OCFLStore(root, setting="DISAN_REPLICAS"))
-    _check_distinct(stores)
-    return stores
+    taken.append((real, f"the replica {root}"))
+    return OCFLStore(root, setting="DISAN_REPLICAS")
 
 
 def check_folder(store):
@@ -122,19 +147,14 @@ def check_folder(store):
         )
 
 
-def _check_distinct(stores):
+def _check_distinct(store, seen):
     # Two replicas sharing a tree would each count the other's objects.
-    seen = []
-    for store in stores:
-        if not isinstance(store, S3Store):
-            continue
-        for other in seen:
-            if other.bucket == store.bucket and _nested(other.prefix, store.prefix):
-                raise ReplicaConfigurationError(
-                    f"DISAN_REPLICAS names {other.url} and {store.url}, and one "
-                    "lies inside the other; give each replica its own prefix."
-                )
-        seen.append(store)
+    for other in seen:
+        if other.bucket == store.bucket and _nested(other.prefix, store.prefix):
+            raise ReplicaConfigurationError(
+                f"DISAN_REPLICAS names {other.url} and {store.url}, and one "
+                "lies inside the other; give each replica its own prefix."
+            )
 
 
 def _nested(first, second):
@@ -185,15 +205,14 @@ def replicate(object_id, *, document=None):
     }
     ledger.record_sizes(object_id, primary_dir.relative_to(primary.root), sizes)
 
-    try:
-        stores = replica_stores()
-    except DisanError as err:
-        # A setting no replica can be written under; the ingest goes on.
-        logger.error("Replication of %s failed: %s", object_id, err)
-        _record(document, object_id, "DISAN_REPLICAS", source, str(err))
-        return [ReplicationResult("DISAN_REPLICAS", False, str(err))]
     results = []
-    for store in stores:
+    for shown, store in judged_entries():
+        if isinstance(store, Exception):
+            # An entry no copy can be written under; the others still are.
+            logger.error("Replication of %s to %s failed: %s", object_id, shown, store)
+            results.append(ReplicationResult(shown, False, str(store)))
+            _record(document, object_id, shown, source, str(store))
+            continue
         label = str(store.root)
         try:
             relative = primary_dir.relative_to(primary.root)

@@ -516,4 +516,40 @@ def test_a_replica_setting_refused_at_replication_is_a_failed_event(stored, sett
 
     assert "relative path 'ocfl-copy'" in result.error
     event = PreservationEvent.objects.filter(event_type="replication").last()
-    assert (event.outcome, event.data["replica"]) == ("failure", "DISAN_REPLICAS")
+    assert (event.outcome, event.data["replica"]) == ("failure", "ocfl-copy")
+
+
+def test_a_malformed_entry_does_not_stop_the_valid_replicas(
+    stored, settings, store, source, replica_root, tmp_path
+):
+    from disan.preservation.models import PreservationEvent
+
+    second = tmp_path / "bản sao 2"
+    second.mkdir()
+    settings.DISAN_REPLICAS = [str(replica_root), "s3:/bad", str(second)]
+    store.update(
+        OBJECT_ID,
+        [(source("q.tif", b"trang hai"), "trang-2.tif")],
+        message="Thêm trang",
+        agent="Trần Văn Đức",
+    )
+
+    results = replicate(OBJECT_ID)
+
+    assert [(r.copy, r.changed, bool(r.error)) for r in results] == [
+        (str(replica_root), True, False),
+        ("s3:/bad", False, True),
+        (str(second), True, False),
+    ]
+    assert "looks like a URL" in results[1].error
+    head = (store.object_dir(OBJECT_ID) / "inventory.json").read_bytes()
+    for root in (replica_root, second):
+        copy = OCFLStore(root).object_dir(OBJECT_ID)
+        assert (copy / "inventory.json").read_bytes() == head
+    failed = PreservationEvent.objects.get(
+        event_type="replication", outcome="failure"
+    )
+    assert failed.data["replica"] == "s3:/bad"
+    assert "s3:/bad" in failed.detail
+    # The audit still stops at once on the bad setting.
+    assert "looks like a URL" in refusal()

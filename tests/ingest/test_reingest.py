@@ -9,7 +9,7 @@ from django.core.management import call_command
 from disan.catalog.models import HeritageDocument, Page
 from disan.derivatives import paths
 from disan.ingest.models import Rejection
-from disan.ingest.services.summary import summarize
+from disan.ingest.services.summary import format_text, summarize
 from disan.ingest.steps import ocr as ocr_step
 from disan.ocr.engines.base import OcrResult
 from tests.conftest import run_description_jobs
@@ -157,6 +157,12 @@ def test_a_metadata_change_keeps_every_page_and_its_derivatives(
     assert (document.status, document.ocfl_version) == ("online", "v2")
     page_id = before[("bìa.png", 0)].pk
     assert client.get(f"/iiif/3/images/{page_id}/info.json").status_code == 200
+    # The summary says the text was kept, not that none was read.
+    (line,) = [
+        line for line in format_text(summarize(batch)).splitlines() if "HN-Q1" in line
+    ]
+    assert "(online, public, changed)" in line
+    assert "OCR 0 done, 3 kept from before" in line
 
 
 def test_a_changed_master_gets_new_pages_the_others_keep_theirs(

@@ -28,6 +28,7 @@ def summarize(batch, base_url=None):
                 "identifier": document.identifier,
                 "title": document.title,
                 "status": document.status,
+                "access_level": document.access_level,
                 "changed": bool(transfer.changed),
                 "pages": document.page_count,
                 "bytes": document.byte_count,
@@ -98,11 +99,15 @@ def format_text(summary):
     ]
     for doc in summary["documents"]:
         state = "changed" if doc["changed"] else "unchanged"
+        ocr = doc["ocr"]
+        # Pages this batch did not read again keep the text read before.
+        kept = doc["pages"] - sum(ocr.values())
         lines.append(
-            f"  - {doc['identifier']} ({doc['status']}, {state}): "
-            f"{doc['pages']} pages, "
-            f"{doc['bytes']:,} bytes, OCR {doc['ocr']['done']} done"
-            + (f", {doc['ocr']['skipped']} skipped" if doc["ocr"]["skipped"] else "")
+            f"  - {doc['identifier']} ({doc['status']}, {doc['access_level']}, "
+            f"{state}): {doc['pages']} pages, "
+            f"{doc['bytes']:,} bytes, OCR {ocr['done']} done"
+            + (f", {ocr['skipped']} skipped" if ocr["skipped"] else "")
+            + (f", {kept} kept from before" if kept > 0 and doc["changed"] else "")
         )
         if doc["url"]:
             lines.append(f"      {doc['url']}")

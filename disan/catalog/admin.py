@@ -10,15 +10,21 @@ Master files and pages are made by ingest and shown read-only; heritage
 status moves only through a recorded decision.
 """
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from disan.access.policy import can_view, visible_documents
-from disan.catalog.actions.change_status import change_heritage_status
+from disan.catalog.actions.change_status import (
+    change_heritage_status,
+    check_decision_date,
+    check_decision_file,
+    check_transition,
+)
 from disan.catalog.actions.merge_authorities import merge_authorities
-from disan.catalog.exceptions import CatalogPermissionDenied
+from disan.catalog.exceptions import CatalogPermissionDenied, StatusChangeError
 from disan.catalog.models import (
     AccessLevel,
     ArchivalFile,
@@ -344,6 +350,41 @@ class HeritageDocumentAdmin(HistoryAdmin):
         return allowed and (obj is None or can_view(request.user, obj))
 
 
+class HeritageStatusChangeForm(forms.ModelForm):
+    """A decision's form: the rules of change_status refuse it as form errors."""
+
+    class Meta:
+        model = HeritageStatusChange
+        fields = "__all__"
+
+    def clean_decision_date(self):
+        value = self.cleaned_data.get("decision_date")
+        try:
+            check_decision_date(value)
+        except StatusChangeError as err:
+            raise ValidationError(str(err)) from err
+        return value
+
+    def clean_decision_file(self):
+        value = self.cleaned_data.get("decision_file")
+        if value:
+            try:
+                check_decision_file(value)
+            except StatusChangeError as err:
+                raise ValidationError(str(err)) from err
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        document, to_status = cleaned.get("document"), cleaned.get("to_status")
+        if document is not None and to_status:
+            try:
+                check_transition(document, to_status)
+            except StatusChangeError as err:
+                self.add_error("to_status", str(err))
+        return cleaned
+
+
 @admin.register(HeritageStatusChange)
 class HeritageStatusChangeAdmin(UnitScopedAdmin):
     """Record a decision; the document's status follows it. Never edited."""
@@ -368,6 +409,7 @@ class HeritageStatusChangeAdmin(UnitScopedAdmin):
         "note",
     )
     autocomplete_fields = ("document",)
+    form = HeritageStatusChangeForm
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -3,11 +3,14 @@
 import logging
 
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from disan.catalog.exceptions import CatalogPermissionDenied, StatusChangeError
 from disan.catalog.models import HeritageDocument, HeritageStatus, HeritageStatusChange
 from disan.catalog.permissions import can_edit_unit
+from disan.ingest.identify.formats import FAMILY_NAMES, sniff
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +19,10 @@ PERMISSION = "catalog.change_heritage_status"
 ORDER = list(HeritageStatus.values)
 # A nomination to a UNESCO register goes through the national list first.
 UNESCO = {HeritageStatus.MOW_ASIA_PACIFIC, HeritageStatus.MOW_INTERNATIONAL}
+# The scanned decision: a PDF or an image, told by its content, of a size a
+# scan of a few pages at archival quality stays under.
+DECISION_FILE_FAMILIES = ("pdf", "jpeg", "png", "tiff")
+DECISION_FILE_MAX_BYTES = 50 * 1024 * 1024
 
 
 def check_permission(user, document):
@@ -51,6 +58,42 @@ def check_transition(document, to_status):
                 " heritage before it is entered on a UNESCO register."
             )
             % {"document": document.identifier}
+        )
+
+
+def check_decision_date(decision_date):
+    """Raise :class:`StatusChangeError` if the decision is dated after today."""
+    if decision_date and decision_date > timezone.localdate():
+        raise StatusChangeError(
+            _("The decision date %(date)s is after today.")
+            % {"date": decision_date.strftime("%d/%m/%Y")}
+        )
+
+
+def check_decision_file(decision_file):
+    """Raise :class:`StatusChangeError` unless the file is a PDF or an image.
+
+    The content decides, not the name; the file is left at its start.
+    """
+    if decision_file.size is not None and decision_file.size > DECISION_FILE_MAX_BYTES:
+        raise StatusChangeError(
+            _("The decision file is %(size)s; the largest accepted is %(limit)s.")
+            % {
+                "size": filesizeformat(decision_file.size),
+                "limit": filesizeformat(DECISION_FILE_MAX_BYTES),
+            }
+        )
+    decision_file.seek(0)
+    head = decision_file.read(1024)
+    decision_file.seek(0)
+    if sniff(head) not in DECISION_FILE_FAMILIES:
+        raise StatusChangeError(
+            _("The decision file must be a PDF or an image (%(formats)s).")
+            % {
+                "formats": ", ".join(
+                    FAMILY_NAMES[family] for family in DECISION_FILE_FAMILIES
+                )
+            }
         )
 
 
@@ -91,6 +134,8 @@ def change_heritage_status(
             _("A status change needs %(fields)s of the decision.")
             % {"fields": ", ".join(missing)}
         )
+    check_decision_date(decision_date)
+    check_decision_file(decision_file)
 
     change = HeritageStatusChange(
         document=document,

@@ -208,9 +208,16 @@ def _metadata(document):
     if date:
         entries.append(("date", {"none": [date]}))
     if document.languages:
-        entries.append(("languages", {"none": [", ".join(document.languages)]}))
+        entries.append(
+            (
+                "languages",
+                vocabulary.named_list(document.languages, vocabulary.LANGUAGES),
+            )
+        )
     if document.scripts:
-        entries.append(("scripts", {"none": [", ".join(document.scripts)]}))
+        entries.append(
+            ("scripts", vocabulary.named_list(document.scripts, vocabulary.SCRIPTS))
+        )
     if document.holding_unit is not None:
         unit = document.holding_unit
         entries.append(

@@ -52,6 +52,34 @@ ACCESS_LEVEL = {
 }
 
 
+# Language codes as catalogued, named for readers of a manifest; a code
+# not listed is shown as it is.
+LANGUAGES = {
+    "vi": ("Tiếng Việt", "Vietnamese"),
+    "lzh": ("Hán văn", "Literary Chinese (Hán)"),
+    "nom": ("Nôm", "Nôm"),
+    "vi-Hani": ("Tiếng Việt viết chữ Nôm", "Vietnamese in Nôm script"),
+    "zh": ("Tiếng Trung", "Chinese"),
+    "fr": ("Tiếng Pháp", "French"),
+    "en": ("Tiếng Anh", "English"),
+}
+
+# ISO 15924 script codes the catalog uses.
+SCRIPTS = {
+    "Hani": ("Chữ Hán (Hán, Nôm)", "Han characters (Hán, Nôm)"),
+    "Latn": ("Chữ Quốc ngữ (Latinh)", "Latin (Quốc ngữ)"),
+}
+
+
+def named_list(codes, names):
+    """A IIIF language map naming each code, joined by commas."""
+    pairs = [names.get(code, (code, code)) for code in codes]
+    return {
+        "vi": [", ".join(vietnamese for vietnamese, _english in pairs)],
+        "en": [", ".join(english for _vietnamese, english in pairs)],
+    }
+
+
 def language_map(pair):
     """Turn a (Vietnamese, English) pair into a IIIF language map."""
     vietnamese, english = pair

@@ -118,8 +118,8 @@ def test_manifest_metadata_pairs_have_vietnamese_and_english_labels(han_book):
         {"none": ["大南一統志"]},
         {"vi": ["Sách chép tay"]},
         {"none": ["Tự Đức năm thứ 3"]},
-        {"none": ["lzh"]},
-        {"none": ["Hani"]},
+        {"vi": ["Hán văn"], "en": ["Literary Chinese (Hán)"]},
+        {"vi": ["Chữ Hán (Hán, Nôm)"], "en": ["Han characters (Hán, Nôm)"]},
         {"vi": ["Bảo tàng Hà Nội"], "en": ["Hanoi Museum"]},
         {"vi": ["Đã kiểm kê"], "en": ["Inventoried"]},
         {"vi": ["Công khai"], "en": ["Public"]},
@@ -314,3 +314,12 @@ def test_schema_rejects_a_manifest_with_a_broken_canvas(han_book, validator):
     manifest = build_manifest(document, BASE)
     del manifest["items"][0]["width"]
     assert list(validator.iter_errors(manifest)) != []
+
+
+def test_language_and_script_codes_are_named_and_unknown_ones_kept():
+    from disan.iiif import vocabulary
+
+    assert vocabulary.named_list(["lzh", "vi", "xyz"], vocabulary.LANGUAGES) == {
+        "vi": ["Hán văn, Tiếng Việt, xyz"],
+        "en": ["Literary Chinese (Hán), Vietnamese, xyz"],
+    }

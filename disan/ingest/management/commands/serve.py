@@ -1,5 +1,7 @@
 """``disan serve``: the web server and a worker, together."""
 
+import argparse
+import errno
 import os
 import signal
 import socket
@@ -21,17 +23,17 @@ class Command(BaseCommand):
             "--host", default="127.0.0.1", help="Address (default 127.0.0.1)."
         )
         parser.add_argument(
-            "--port", type=int, default=8000, help="Port (default 8000)."
+            "--port", type=port_number, default=8000, help="Port (default 8000)."
         )
         parser.add_argument(
             "--workers",
-            type=int,
+            type=at_least_one,
             default=None,
             help="Web server processes (default two per core).",
         )
         parser.add_argument(
             "--threads",
-            type=int,
+            type=at_least_one,
             default=1,
             help="Threads per web process (default 1).",
         )
@@ -81,7 +83,7 @@ class Command(BaseCommand):
                 # the server listens, and they share the pages of the code.
                 "--preload",
                 "--threads",
-                str(max(1, options["threads"])),
+                str(options["threads"]),
                 "--graceful-timeout",
                 "10",
                 # One control socket per server, not gunicorn's shared default.
@@ -124,6 +126,32 @@ class Command(BaseCommand):
             )
 
 
+def port_number(value):
+    """An argparse type: a TCP port, 1 to 65535."""
+    try:
+        port = int(value)
+    except ValueError:
+        port = None
+    if port is None or not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a port; give a whole number from 1 to 65535"
+        )
+    return port
+
+
+def at_least_one(value):
+    """An argparse type: a whole number, 1 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or number < 1:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number of 1 or more"
+        )
+    return number
+
+
 def check_address(host, port):
     """Refuse at once an address this machine cannot listen on.
 
@@ -146,7 +174,23 @@ def check_address(host, port):
             probe.bind(address)
         except OSError as err:
             raise CommandError(
-                f"Cannot serve at {host}:{port}: {err.strerror}. Another program "
-                "may be using that port; choose another with --port.",
+                f"Cannot serve at {host}:{port}: {err.strerror}. {_hint(err, host)}",
                 returncode=2,
             ) from err
+
+
+def _hint(err, host):
+    if err.errno == errno.EADDRINUSE:
+        return "Another program is using that port; choose another with --port."
+    if err.errno == errno.EADDRNOTAVAIL:
+        return (
+            f"{host} is not an address of this machine; give one of its own "
+            "addresses with --host, 127.0.0.1 (this machine only) or 0.0.0.0 "
+            "(every network)."
+        )
+    if err.errno == errno.EACCES:
+        return (
+            "Ports below 1024 need administrator rights; choose a port from 1024 "
+            "with --port, or put a proxy in front."
+        )
+    return "Check --host and --port."

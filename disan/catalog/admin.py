@@ -13,6 +13,7 @@ status moves only through a recorded decision.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,6 +25,7 @@ from disan.catalog.actions.change_status import (
     check_transition,
 )
 from disan.catalog.actions.merge_authorities import merge_authorities
+from disan.catalog.dates import DateError, parse_date
 from disan.catalog.exceptions import CatalogPermissionDenied, StatusChangeError
 from disan.catalog.models import (
     AccessLevel,
@@ -180,6 +182,76 @@ class StatusChangeInline(ReadOnlyInline):
 AUTHORITY_LINKS = ("persons", "organizations", "places", "subjects")
 
 
+def _span(start, end):
+    return str(start) if end is None or end == start else f"{start}–{end}"
+
+
+class HeritageDocumentForm(forms.ModelForm):
+    """A document's form reads the written date as ``disan import`` does."""
+
+    class Meta:
+        model = HeritageDocument
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        date_fields = {"date_written", "year_start", "year_end"}
+        if "date_written" in self.errors or not date_fields & set(self.changed_data):
+            return cleaned
+        written = (cleaned.get("date_written") or "").strip()
+        if not written:
+            if "date_written" in self.changed_data:
+                self.instance.date_edtf = ""
+            return cleaned
+        try:
+            parsed = parse_date(written)
+        except DateError as err:
+            self.add_error("date_written", str(err))
+            return cleaned
+        this_year = timezone.localdate().year
+        if parsed.year_start is not None and parsed.year_start > this_year:
+            self.add_error(
+                "date_written",
+                _(
+                    "“%(value)s” is read as %(span)s, after this year (%(year)s):"
+                    " a document cannot be dated in the future."
+                )
+                % {
+                    "value": written,
+                    "span": _span(parsed.year_start, parsed.year_end),
+                    "year": this_year,
+                },
+            )
+            return cleaned
+        start, end = cleaned.get("year_start"), cleaned.get("year_end")
+        if start is None and end is None:
+            # Years not given are those of the written date, as on import.
+            cleaned["year_start"], cleaned["year_end"] = (
+                parsed.year_start,
+                parsed.year_end,
+            )
+        elif parsed.year_start is not None and "year_start" not in self.errors:
+            given_start = start if start is not None else end
+            given_end = end if end is not None else start
+            read_end = parsed.year_end if parsed.year_end is not None else this_year
+            if given_end < parsed.year_start or given_start > read_end:
+                self.add_error(
+                    "year_start",
+                    _(
+                        "The years %(given)s contradict the date as written,"
+                        " “%(value)s”, read as %(span)s."
+                    )
+                    % {
+                        "given": _span(given_start, given_end),
+                        "value": written,
+                        "span": _span(parsed.year_start, parsed.year_end),
+                    },
+                )
+                return cleaned
+        self.instance.date_edtf = parsed.edtf
+        return cleaned
+
+
 @admin.register(HeritageDocument)
 class HeritageDocumentAdmin(HistoryAdmin):
     list_display = (
@@ -287,6 +359,7 @@ class HeritageDocumentAdmin(HistoryAdmin):
         (_("Preservation"), {"fields": preservation_fields}),
     )
     inlines = (StatusChangeInline, MasterFileInline, PageInline)
+    form = HeritageDocumentForm
 
     def get_queryset(self, request):
         return visible_documents(request.user, super().get_queryset(request))

@@ -230,3 +230,76 @@ def test_a_revert_that_changes_the_access_level_says_so(client, units):
         "Phiên bản được khôi phục đã đổi mức truy cập từ “Có điều kiện”"
         " thành “Công khai”."
     )
+
+
+def edit_dates(client, document, **dates):
+    data = form_data(client.get(change_url(document)))
+    for name in ("date_written", "year_start", "year_end"):
+        data.pop(name, None)
+    data.update({name: value for name, value in dates.items() if value is not None})
+    return client.post(change_url(document), data)
+
+
+def date_errors(response):
+    assert response.status_code == 200
+    return response.context["adminform"].form.errors
+
+
+def test_the_written_date_is_read_as_on_import(client, units):
+    museum, _ = units
+    document = make_document("BT-010", "Địa bạ xã Láng", museum)
+    client.force_login(make_staff("ngoc-anh", museum, perms=EDITOR_PERMS))
+
+    response = edit_dates(client, document, date_written="Tự Đức năm thứ 20")
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.year_start, document.year_end, document.date_edtf) == (
+        1867,
+        1867,
+        "1867",
+    )
+
+    # Years given in their own fields win when they agree with the date.
+    response = edit_dates(
+        client, document, date_written="thế kỷ XIX", year_start="1865", year_end="1882"
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert (document.year_start, document.year_end) == (1865, 1882)
+
+
+def test_an_impossible_written_date_is_refused(client, units):
+    museum, _ = units
+    document = make_document("BT-011", "Địa bạ xã Mọc", museum)
+    client.force_login(make_staff("ngoc-anh", museum, perms=EDITOR_PERMS))
+
+    future = date_errors(edit_dates(client, document, date_written="năm 2099"))
+    assert "2099" in future["date_written"][0]
+    assert "tương lai" in future["date_written"][0]
+
+    past_the_era = date_errors(
+        edit_dates(
+            client,
+            document,
+            date_written="Tự Đức năm thứ 40",
+            year_start="1865",
+            year_end="1882",
+        )
+    )
+    assert "past the end of the era" in past_the_era["date_written"][0]
+
+    contradiction = date_errors(
+        edit_dates(
+            client,
+            document,
+            date_written="Tự Đức năm thứ 20",
+            year_start="1900",
+            year_end="1910",
+        )
+    )
+    assert contradiction["year_start"] == [
+        "Các năm 1900–1910 mâu thuẫn với niên đại ghi trên tài liệu,"
+        " “Tự Đức năm thứ 20”, được đọc là 1867."
+    ]
+    document.refresh_from_db()
+    assert (document.date_written, document.year_start) == ("", None)

@@ -369,6 +369,16 @@ LOGGING = {
         # The embedded file-system broker has no host; kombu warns of that
         # on every connection.
         "kombu.connection": {"level": "ERROR"},
+        # libvips warns through pyvips of every TIFF tag it does not know
+        # (scanners write many); only its errors go to the log, unless
+        # DISAN_LOG_LEVEL asks for more.
+        "pyvips": {
+            "level": (
+                "WARNING"
+                if _env("DISAN_LOG_LEVEL", "WARNING").upper() in ("DEBUG", "INFO")
+                else "ERROR"
+            )
+        },
     },
 }
 

@@ -115,7 +115,25 @@ def test_right_to_left_document_reads_right_to_left(client, library):
     assert '<nav class="page-nav" dir="rtl"' in html
     assert "‹ Trang sau" in html
     assert "Sách này đọc từ phải sang trái" in html
-    assert '<p class="original-title">大南一統志</p>' in html
+    # Hán text is tagged as such, so Han glyphs and voices are chosen for it.
+    assert '<p class="original-title" lang="lzh">大南一統志</p>' in html
+
+
+def test_text_in_a_documents_own_languages_is_tagged(client, library):
+    from disan.portal.templatetags.portal_text import text_lang
+
+    doc = library["printed"]
+    second = doc.pages.get(sequence=2)
+    second.ocr_text = "Thành Thăng Long xưa"
+    second.save()
+    html = _html(client.get(reverse("portal:document", args=[doc.pk]), {"page": "2"}))
+    assert f'<div class="ocr-text" lang="{text_lang(doc)}">' in html
+    doc.languages = ["vi", "nom"]
+    assert text_lang(doc) == "vi-Hani"
+    doc.languages = ["fr"]
+    assert text_lang(doc) == "fr"
+    doc.languages = []
+    assert text_lang(doc) == "vi"
 
 
 def test_hidden_and_offline_documents_are_404_for_anonymous(client, library):

@@ -23,6 +23,7 @@ from disan.preservation import audit, ledger
 from disan.preservation.events import record_event
 from disan.preservation.fixity import (
     DECLARATION,
+    DECLARATION_TEXT,
     DIGEST_ALGORITHMS,
     INVENTORY,
     Code,
@@ -32,7 +33,7 @@ from disan.preservation.fixity import (
 )
 from disan.preservation.models import PreservationEvent
 from disan.preservation.replicas import copies as configured_copies
-from disan.preservation.restore import Placement, install_copy
+from disan.preservation.restore import Placement, install_copy, sidecar_text
 
 logger = logging.getLogger(__name__)
 
@@ -197,9 +198,11 @@ def _placements(result, index, folders):
         if source is None and version == reference.data["head"]:
             source = reference.source
         if source is not None:
-            digest = inventory_digest(source.read_bytes(), algorithm)
+            data = source.read_bytes()
+            digest = inventory_digest(data, algorithm)
             placements.append(Placement(relative, source, digest, False, algorithm))
-            if relative in _fault_paths(copy):
+            own = _bytes_of(folders[index] / relative)
+            if relative in _fault_paths(copy) or own != data:
                 restored.append((relative, "an intact inventory"))
     return placements, restored
 
@@ -211,21 +214,46 @@ def _rewritten(result, index, folders, set_aside, restored):
     Content files and version inventories are in ``restored`` already.
     """
     reference, copy = result.reference, result.copies[index]
-    sidecar = sidecar_name(reference.algorithm)
+    algorithm = reference.algorithm
+    sidecar = sidecar_name(algorithm)
     written = {
         INVENTORY: _copy_of(reference.source, result, folders),
         sidecar: "its inventory",
         DECLARATION: "the OCFL object declaration",
     }
+    # What each of them holds once written.
+    expected = {
+        INVENTORY: reference.raw,
+        sidecar: sidecar_text(inventory_digest(reference.raw, algorithm)),
+        DECLARATION: DECLARATION_TEXT,
+    }
     for version in reference.data["versions"]:
         written[f"{version}/{sidecar}"] = "its inventory"
+        source = _intact_version_inventory(result, folders, version, index)
+        if source is None and version == reference.data["head"]:
+            source = reference.source
+        if source is not None:
+            expected[f"{version}/{sidecar}"] = sidecar_text(
+                inventory_digest(source.read_bytes(), algorithm)
+            )
     done = {path for path, _source in restored}
     paths = (_fault_paths(copy) | set(set_aside)) & written.keys()
-    if INVENTORY in paths and not (folders[index] / sidecar).is_file():
-        # Not a fault of its own: a copy without an inventory is not
-        # checked further.
-        paths.add(sidecar)
+    # A file the copy lacks or holds otherwise is written too, fault or
+    # not (an out-of-date copy's root inventory and sidecar, say).
+    paths.update(
+        path
+        for path, data in expected.items()
+        if _bytes_of(folders[index] / path) != data
+    )
     return [(path, written[path]) for path in sorted(paths - done)]
+
+
+def _bytes_of(path):
+    """Return the bytes of a copy's file, or None if it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _copy_of(source, result, folders):

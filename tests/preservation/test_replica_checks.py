@@ -553,3 +553,47 @@ def test_a_malformed_entry_does_not_stop_the_valid_replicas(
     assert "s3:/bad" in failed.detail
     # The audit still stops at once on the bad setting.
     assert "looks like a URL" in refusal()
+
+
+# --- J: repair prints every file it writes ---------------------------------
+
+
+def _files(folder):
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_repair_prints_every_file_it_writes(
+    stored, settings, store, source, replica_root, capsys
+):
+    _primary, replica = stored
+    settings.DISAN_REPLICAS = []
+    for number in (2, 3):
+        store.update(
+            OBJECT_ID,
+            [(source(f"p{number}.tif", b"trang %d" % number), f"trang-{number}.tif")],
+            message=f"Thêm trang {number}",
+            agent="Trần Văn Đức",
+        )
+    settings.DISAN_REPLICAS = [str(replica_root)]
+    before = _files(replica)
+
+    call_command("repair")
+
+    after = _files(replica)
+    written = {path for path, data in after.items() if before.get(path) != data}
+    assert {
+        "v2/inventory.json",
+        "v3/inventory.json",
+        "v2/inventory.json.sha256",
+        "inventory.json",
+        "inventory.json.sha256",
+    } <= written
+    printed = {
+        line.split("] ", 1)[1].split(": ", 1)[0]
+        for line in capsys.readouterr().out.splitlines()
+    }
+    assert written <= printed

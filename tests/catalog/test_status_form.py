@@ -56,15 +56,11 @@ def test_a_status_the_document_already_has_is_a_form_error(client, curator):
         "HN-MB-101", "Mộc bản", curator, heritage_status=HeritageStatus.REGISTERED
     )
     response = post(client, document, HeritageStatus.REGISTERED)
-    assert errors(response)["to_status"] == [
-        "HN-MB-101 đã ở tình trạng “registered”."
-    ]
+    assert errors(response)["to_status"] == ["HN-MB-101 đã ở tình trạng “registered”."]
     assert HeritageStatusChange.objects.count() == 0
 
 
-def test_a_unesco_register_before_the_national_list_is_a_form_error(
-    client, curator
-):
+def test_a_unesco_register_before_the_national_list_is_a_form_error(client, curator):
     document = make_document("HN-MB-102", "Châu bản", curator)
     response = post(client, document, HeritageStatus.MOW_ASIA_PACIFIC)
     assert "Danh mục di sản tư liệu quốc gia" in errors(response)["to_status"][0]

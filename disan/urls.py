@@ -3,6 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Disan staff interface")
+admin.site.site_title = _("Disan staff")
+admin.site.index_title = _("Catalog, ingest and preservation")
 
 urlpatterns = [
     path("", include("disan.portal.urls")),

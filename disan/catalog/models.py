@@ -106,6 +106,8 @@ class Collection(models.Model):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
 
     def __str__(self):
         return self.title
@@ -471,12 +473,13 @@ class HeritageDocument(AuthorityLinks):
     date_written = models.CharField(_("date as written"), max_length=255, blank=True)
     # The written date, normalized (Extended Date/Time Format, ISO 8601-2).
     date_edtf = models.CharField(_("date (EDTF)"), max_length=255, blank=True)
-    year_start = models.IntegerField(null=True, blank=True)
-    year_end = models.IntegerField(null=True, blank=True)
+    year_start = models.IntegerField(_("start year"), null=True, blank=True)
+    year_end = models.IntegerField(_("end year"), null=True, blank=True)
     languages = models.JSONField(_("languages"), default=list, blank=True)
     scripts = models.JSONField(_("scripts"), default=list, blank=True)
     holding_unit = models.ForeignKey(
         HoldingUnit,
+        verbose_name=_("holding unit"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -484,6 +487,7 @@ class HeritageDocument(AuthorityLinks):
     )
     collection = models.ForeignKey(
         Collection,
+        verbose_name=_("collection"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -551,18 +555,19 @@ class HeritageDocument(AuthorityLinks):
     signer = models.CharField(_("signer"), max_length=255, blank=True)
 
     status = models.CharField(
+        _("processing status"),
         max_length=16,
         choices=DocumentStatus.choices,
         default=DocumentStatus.RECORDED,
         db_index=True,
     )
-    ocfl_object_id = models.CharField(max_length=255, blank=True)
-    ocfl_version = models.CharField(max_length=16, blank=True)
-    page_count = models.PositiveIntegerField(default=0)
-    byte_count = models.BigIntegerField(default=0)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
-    published = models.DateTimeField(null=True, blank=True)
+    ocfl_object_id = models.CharField(_("OCFL object"), max_length=255, blank=True)
+    ocfl_version = models.CharField(_("OCFL version"), max_length=16, blank=True)
+    page_count = models.PositiveIntegerField(_("page count"), default=0)
+    byte_count = models.BigIntegerField(_("size in bytes"), default=0)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+    published = models.DateTimeField(_("published"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -720,6 +725,8 @@ class MasterFile(models.Model):
 
     class Meta:
         ordering = ["document", "sequence"]
+        verbose_name = _("master file")
+        verbose_name_plural = _("master files")
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "sequence"], name="unique_file_seq"
@@ -761,6 +768,8 @@ class Page(models.Model):
 
     class Meta:
         ordering = ["document", "sequence"]
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "sequence"], name="unique_page_seq"

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PreservationConfig(AppConfig):
     name = "disan.preservation"
     label = "preservation"
+    verbose_name = _("Preservation")
 
     def ready(self):
         from simple_history.signals import post_create_historical_record

@@ -546,9 +546,7 @@ def test_a_malformed_entry_does_not_stop_the_valid_replicas(
     for root in (replica_root, second):
         copy = OCFLStore(root).object_dir(OBJECT_ID)
         assert (copy / "inventory.json").read_bytes() == head
-    failed = PreservationEvent.objects.get(
-        event_type="replication", outcome="failure"
-    )
+    failed = PreservationEvent.objects.get(event_type="replication", outcome="failure")
     assert failed.data["replica"] == "s3:/bad"
     assert "s3:/bad" in failed.detail
     # The audit still stops at once on the bad setting.

@@ -21,10 +21,16 @@ from disan.iiif.exceptions import AccessRefused, LoginRequired
 from disan.iiif.models import ImageAlias
 
 NOT_FOUND = "No such document or image."
+# Answers to a request the policy refuses, Vietnamese first as on the portal.
 LOGIN_REQUIRED = (
-    "This document is not public: log in with an account allowed to see it."
+    "Tài liệu này không công khai: hãy đăng nhập bằng tài khoản được phép xem"
+    " tài liệu.\n"
+    "This document is not public: log in with an account allowed to see it.\n"
 )
-REFUSED = "Your account is not allowed to see this document."
+REFUSED = (
+    "Tài khoản của bạn không được phép xem tài liệu này.\n"
+    "Your account is not allowed to see this document.\n"
+)
 
 
 def _uuid(text):

@@ -13,8 +13,15 @@ pytestmark = pytest.mark.django_db
 
 AUTH_CONTEXT = "http://iiif.io/api/auth/2/context.json"
 SECRET_TEXT = "Bản đồ đê sông Hồng, mật"
-LOGIN_TEXT = b"This document is not public: log in with an account allowed to see it."
-REFUSED_TEXT = b"Your account is not allowed to see this document."
+LOGIN_TEXT = (
+    "Tài liệu này không công khai: hãy đăng nhập bằng tài khoản được phép xem"
+    " tài liệu.\n"
+    "This document is not public: log in with an account allowed to see it.\n"
+).encode()
+REFUSED_TEXT = (
+    "Tài khoản của bạn không được phép xem tài liệu này.\n"
+    "Your account is not allowed to see this document.\n"
+).encode()
 
 
 def _restricted(level, make_document, make_page):

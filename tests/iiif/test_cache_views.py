@@ -107,9 +107,11 @@ def test_a_cached_tile_of_a_document_made_restricted_is_refused(client, page):
 
     response = client.get(url(page))
     assert response.status_code == 401
-    assert response.content == (
-        b"This document is not public: log in with an account allowed to see it."
-    )
+    assert response.content.decode().splitlines() == [
+        "Tài liệu này không công khai: hãy đăng nhập bằng tài khoản được phép xem"
+        " tài liệu.",
+        "This document is not public: log in with an account allowed to see it.",
+    ]
     assert response["Cache-Control"] == "no-store"
     assert len(cached_renderings()) == 1
 

@@ -32,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
 import socket
@@ -127,7 +128,9 @@ def main(argv=None):
     )
     (work / "wrk.lua").write_text(WRK_SCRIPT)
 
-    servers = [DisanServer(home, work, pages[0]), IIPImageServer(home, work, pages[0])]
+    disan = DisanServer(home, work, pages[0])
+    disan.extra = shlex.split(options.serve_args)
+    servers = [disan, IIPImageServer(home, work, pages[0])]
     results = {}
     try:
         for case in ("tiles-cold", "tiles-warm", "full-cold", "full-warm"):
@@ -153,6 +156,11 @@ def _parser():
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument(
         "--keep", action="store_true", help="keep the work folder (logs)"
+    )
+    parser.add_argument(
+        "--serve-args",
+        default="",
+        help="further options for disan serve, e.g. '--workers 2 --threads 2'",
     )
     return parser
 
@@ -375,12 +383,14 @@ class Server:
 
 class DisanServer(Server):
     name = "Disan"
+    extra = ()
 
     def start(self):
         shutil.rmtree(self.home / "cache" / "iiif", ignore_errors=True)
         log = open(self.work / "disan.log", "ab")  # noqa: SIM115
         return subprocess.Popen(
-            [str(DISAN), "serve", "--no-worker", "--port", str(self.port)],
+            [str(DISAN), "serve", "--no-worker", "--port", str(self.port)]
+            + list(self.extra),
             env=dict(os.environ, DISAN_HOME=str(self.home), DISAN_LOG_LEVEL="ERROR"),
             stdout=log,
             stderr=log,

@@ -29,13 +29,13 @@ class Command(BaseCommand):
             "--workers",
             type=at_least_one,
             default=None,
-            help="Web server processes (default two per core).",
+            help="Web server processes (default one per core).",
         )
         parser.add_argument(
             "--threads",
             type=at_least_one,
-            default=1,
-            help="Threads per web process (default 1).",
+            default=4,
+            help="Threads per web process (default 4).",
         )
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start a background worker."
@@ -59,13 +59,17 @@ class Command(BaseCommand):
         env.setdefault("VIPS_CONCURRENCY", "1")
         # numpy's BLAS is never used here; its threads would only be forked.
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
-        # Two one-thread processes per core by default; a process takes a
-        # new connection only with a thread free (see disan.core.webworkers),
-        # so the connections of a viewer spread over the cores. Trade-off:
-        # memory (the code pages are shared, see --preload), and a client
-        # slow to send its request holds a thread; before the public, put a
-        # buffering proxy (nginx, lighttpd) in front, or give --threads.
-        workers = options["workers"] or 2 * (os.cpu_count() or 1)
+        # One process of four threads per core by default. The processes
+        # share the connections out evenly (see disan.core.webworkers), and
+        # within a process a slow request (a render, or a thread the kernel
+        # preempted) no longer holds up the connections queued behind it:
+        # libjpeg-turbo, libvips and the socket writes release the GIL.
+        # Measured with bench/iiif.py on two cores, 16 connections: p99 of
+        # cold and warm tiles 1.65-1.81x and 1.05-1.65x IIPImage's, against
+        # 2.7-3.2x for two one-thread processes per core, at the same
+        # throughput. A client slow to send its request holds a thread, so
+        # before the public put a buffering proxy (nginx, lighttpd) in front.
+        workers = options["workers"] or (os.cpu_count() or 1)
         server = subprocess.Popen(
             [
                 sys.executable,

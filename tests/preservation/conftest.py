@@ -32,6 +32,15 @@ def source(tmp_path):
     return write
 
 
+@pytest.fixture
+def replica_root(tmp_path, settings):
+    """An empty folder named as the one replica in DISAN_REPLICAS."""
+    root = tmp_path / "bản sao" / "ocfl"
+    root.mkdir(parents=True)
+    settings.DISAN_REPLICAS = [str(root)]
+    return root
+
+
 def assert_root_valid(root, objects):
     """Validate ``root`` with ocfl-py itself and count its valid objects."""
     storage_root = ocfl.StorageRoot(root=str(root))

@@ -25,14 +25,6 @@ PAGE_BYTES = bytes(range(256)) * 8
 
 
 @pytest.fixture
-def replica_root(tmp_path, settings):
-    root = tmp_path / "bản sao" / "ocfl"
-    root.mkdir(parents=True)
-    settings.DISAN_REPLICAS = [str(root)]
-    return root
-
-
-@pytest.fixture
 def stored(store, source, replica_root):
     """A document stored as one object and replicated to a folder."""
     store.put(

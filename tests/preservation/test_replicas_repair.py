@@ -18,14 +18,6 @@ PAGE_BYTES = bytes(range(256)) * 40
 
 
 @pytest.fixture
-def replica_root(tmp_path, settings):
-    root = tmp_path / "bản sao" / "ocfl"
-    root.mkdir(parents=True)
-    settings.DISAN_REPLICAS = [str(root)]
-    return root
-
-
-@pytest.fixture
 def stored(store, source, replica_root):
     """One object in the primary, replicated; returns (primary, replica) dirs."""
     store.put(

@@ -11,7 +11,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from disan.core.exceptions import DisanError
-from disan.core.setup import ensure_ready
 from disan.ingest.models import Job
 from disan.ingest.services.batches import start_batch
 from disan.ingest.services.summary import format_text, summarize
@@ -74,7 +73,6 @@ class Command(BaseCommand):
                 f"{path} holds or is inside Disan's data folder ({home}); "
                 "ingest a folder of scans kept elsewhere."
             )
-        ensure_ready()
 
         try:
             batch = start_batch(path, ocr=not options["no_ocr"])

@@ -11,7 +11,6 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from disan.core.setup import ensure_ready
 from disan.ingest.workers import run_dir, start_local_worker, stop_local_worker
 
 
@@ -48,7 +47,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         check_address(options["host"], options["port"])
-        ensure_ready()
         worker = None if options["no_worker"] else start_local_worker()
         env = dict(os.environ, DISAN_HOME=str(settings.DISAN_HOME))
         # glibc gives each thread that mallocs its own arena; with pyvips

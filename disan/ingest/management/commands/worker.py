@@ -6,8 +6,6 @@ import socket
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from disan.core.setup import ensure_ready
-
 
 class Command(BaseCommand):
     help = "Run a worker process for background jobs (ingest, derivatives, OCR)."
@@ -29,7 +27,6 @@ class Command(BaseCommand):
         from disan.celery import app
         from disan.ingest.workers import WorkerBeacon
 
-        ensure_ready()
         beacon = WorkerBeacon()
         signals.worker_ready.connect(lambda **_: beacon.start(), weak=False)
         signals.worker_shutdown.connect(lambda **_: beacon.stop(), weak=False)

@@ -5,7 +5,6 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from disan.core.exceptions import DisanError
-from disan.core.setup import ensure_ready
 from disan.preservation.audit import audit, resolve_objects
 from disan.preservation.console import held_back, same_terminal
 from disan.preservation.replicas import copies as configured_copies
@@ -42,7 +41,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        ensure_ready()
         try:
             copies = configured_copies()
             object_ids = None

@@ -5,7 +5,6 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from disan.core.exceptions import DisanError
-from disan.core.setup import ensure_ready
 from disan.preservation.audit import resolve_objects
 from disan.preservation.console import held_back, same_terminal
 from disan.preservation.repair import repair
@@ -49,7 +48,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        ensure_ready()
         try:
             copies = configured_copies()
             object_ids = None

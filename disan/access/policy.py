@@ -13,6 +13,26 @@ VIEW_CONDITIONAL = "catalog.view_conditional_document"
 VIEW_SECRET = "catalog.view_secret_document"
 
 
+# The access levels from the most open to the most closed.
+OPEN_TO_CLOSED = [AccessLevel.PUBLIC, AccessLevel.CONDITIONAL, AccessLevel.SECRET]
+
+
+def looser(level, than):
+    """True if access ``level`` lets more people see a document than ``than``.
+
+    A value that is not an access level is neither looser nor looser-than.
+    """
+    if level not in OPEN_TO_CLOSED or than not in OPEN_TO_CLOSED:
+        return False
+    return OPEN_TO_CLOSED.index(level) < OPEN_TO_CLOSED.index(than)
+
+
+def most_closed(levels):
+    """Return the most closed of the access levels among ``levels``, or None."""
+    known = [level for level in levels if level in OPEN_TO_CLOSED]
+    return max(known, key=OPEN_TO_CLOSED.index) if known else None
+
+
 def visible_levels(user):
     """Return the access levels ``user`` may see, most open first."""
     levels = [AccessLevel.PUBLIC]

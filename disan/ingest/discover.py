@@ -17,6 +17,7 @@ import bagit
 from django.conf import settings
 from lxml import etree
 
+from disan.access.policy import most_closed
 from disan.core.text import natural_key, nfc
 from disan.ingest.exceptions import BatchPathError, MetadataError
 from disan.ingest.metadata import (
@@ -343,10 +344,6 @@ def _bag_info(folder):
     }
 
 
-# Access levels, most closed first.
-_CLOSED_FIRST = ["secret", "conditional", "public"]
-
-
 def _discover_package(folder, info, plan, name):
     """Plan the one document of a package written by ``disan export``.
 
@@ -420,9 +417,9 @@ def _discover_package(folder, info, plan, name):
         for level in (metadata.get("access_level"), _rights(dublin_core))
         if level
     }
-    closest = [level for level in _CLOSED_FIRST if level in levels]
+    closest = most_closed(levels)
     if closest:
-        metadata["access_level"] = closest[0]
+        metadata["access_level"] = closest
     metadata["identifier"] = identifier
     if info.get("External-Description"):
         metadata["title"] = info["External-Description"]

@@ -5,7 +5,8 @@ import json
 import logging
 from pathlib import Path
 
-from disan.catalog.models import AccessLevel, HeritageDocument
+from disan.access.policy import looser
+from disan.catalog.models import HeritageDocument
 from disan.catalog.services import upsert_document
 from disan.ingest import pipeline
 from disan.ingest.exceptions import RejectedFile
@@ -64,17 +65,6 @@ def run(job):
         job.message = "No file of this document could be accepted."
         return []
     return [pipeline.new_job(transfer, Job.Step.STORE)]
-
-
-# Access levels from the most open to the most closed.
-_OPENNESS = [AccessLevel.PUBLIC, AccessLevel.CONDITIONAL, AccessLevel.SECRET]
-
-
-def looser(level, than):
-    """True if access ``level`` lets more people see a document than ``than``."""
-    if level not in _OPENNESS or than not in _OPENNESS:
-        return False
-    return _OPENNESS.index(level) < _OPENNESS.index(than)
 
 
 def preserved_metadata(document):

@@ -9,7 +9,6 @@ up to the primary's; ingest calls it after each store step.
 """
 
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from disan.preservation.models import PreservationEvent
 from disan.preservation.restore import Placement, install_copy
 from disan.preservation.storage import OCFLStore, get_store
 from disan.preservation.storage.ocfl import ROOT_SKELETON
-from disan.preservation.storage.s3 import S3Store, is_s3_url, redact
+from disan.preservation.storage.s3 import S3Store, has_scheme, is_s3_url, redact
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +41,6 @@ class ReplicationResult:
     copy: str
     changed: bool
     error: str = ""
-
-
-# "scheme:" at the start of an entry: meant as a URL, not a folder.
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def replica_stores():
@@ -98,7 +93,8 @@ def _store_for(value, shown, taken, buckets):
         _check_distinct(store, buckets)
         buckets.append(store)
         return store
-    if _SCHEME.match(value):
+    # "scheme:" at the start of an entry: meant as a URL, not a folder.
+    if has_scheme(value):
         raise ReplicaConfigurationError(
             f"DISAN_REPLICAS names {shown!r}, which looks like a URL but is not "
             "s3://bucket/prefix; a replica is an absolute folder path or "

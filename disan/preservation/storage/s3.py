@@ -75,12 +75,17 @@ def redact(value):
     shows it through this, since such messages are logged and e-mailed.
     """
     value = value.strip()
-    if not _SCHEME_START.match(value):
+    if not has_scheme(value):
         return value
     return _QUERY.sub("?***", _USERINFO.sub(r"\1***@", value))
 
 
 _SCHEME_START = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def has_scheme(value):
+    """Return True if ``value`` begins with a URL scheme ("name:")."""
+    return _SCHEME_START.match(value) is not None
 
 
 def endpoint_url():

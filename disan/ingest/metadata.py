@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from disan.catalog.dates import parse_year_range
+from disan.catalog.importing.values import CellError, written_date
 from disan.catalog.models import AccessLevel, HeritageStatus, ReadingDirection
 from disan.core.text import nfc
 from disan.ingest.exceptions import MetadataError
@@ -356,8 +356,17 @@ def normalize_metadata(raw, *, source):
     ):
         result["reading_direction"] = ReadingDirection.RIGHT_TO_LEFT.value
 
-    # Years: given, or read from the date as written.
-    start, end = parse_year_range(result["date_written"])
+    # Years: given, or read from the date as written, which is held to the
+    # rule of `disan import` and the staff form (readable, not past its
+    # reign era, not after this year).
+    start = end = None
+    if result["date_written"]:
+        try:
+            written = written_date(result["date_written"], None)
+        except CellError as err:
+            errors.append(("date_written", str(err)))
+        else:
+            start, end = written.year_start, written.year_end
     result["year_start"] = _year(values.get("year_start"), start, "year_start", errors)
     result["year_end"] = _year(values.get("year_end"), end, "year_end", errors)
     if None not in (result["year_start"], result["year_end"]) and (

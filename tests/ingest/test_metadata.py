@@ -239,3 +239,26 @@ def test_the_default_access_level_is_a_setting(settings):
     metadata = normalize_metadata({"folder": "Địa bạ"}, source="Địa bạ")
 
     assert metadata.access_level == "public"
+
+
+@pytest.mark.parametrize(
+    "written, message",
+    [
+        ("2099", "after this year"),
+        ("Tự Đức năm thứ 40", "past the end of the era"),
+        ("không rõ năm", "cannot read the date"),
+    ],
+)
+def test_a_date_import_would_refuse_is_refused_at_ingest(written, message):
+    raw = {"folder": "a", "identifier": "A-1", "date": written}
+    with pytest.raises(MetadataError) as caught:
+        normalize_metadata(raw, source="metadata.csv")
+    ((field, text),) = caught.value.errors
+    assert field == "date_written"
+    assert message in text
+
+
+def test_a_readable_date_gives_its_years_at_ingest():
+    raw = {"folder": "a", "identifier": "A-1", "date": "Tự Đức năm thứ 20"}
+    metadata = normalize_metadata(raw, source="metadata.csv")
+    assert (metadata.year_start, metadata.year_end) == (1867, 1867)

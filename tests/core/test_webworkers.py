@@ -161,16 +161,34 @@ WARMED_APP = textwrap.dedent(
 )
 
 
+# The server ``disan serve`` runs, except that connections left waiting by
+# the processes holding the fewest are never taken by the others: a process
+# descheduled for a moment on a loaded machine must not change the split.
+SERVE_WITHOUT_FALLBACK = textwrap.dedent(
+    """
+    from disan.core import webserver, webworkers
+
+    webworkers.UNTAKEN_SECONDS = 3600
+    webserver.main()
+    """
+)
+
+
 @pytest.fixture
 def disan_server(tmp_path):
-    """Three one-thread processes of the server ``disan serve`` runs."""
+    """Three one-thread processes of the server ``disan serve`` runs.
+
+    Yields the port and the connection that found the server up, kept open
+    so that the connections each process holds are known: one for the
+    process that answered it, none for the others.
+    """
     (tmp_path / "warmed_app.py").write_text(WARMED_APP)
     port = free_port()
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "disan.core.webserver",
+            "-c",
+            SERVE_WITHOUT_FALLBACK,
             "warmed_app:application",
             "--chdir",
             str(tmp_path),
@@ -192,30 +210,30 @@ def disan_server(tmp_path):
             try:
                 probe = connect(port)
                 get(probe)
-                probe.close()
                 break
             except OSError:
                 time.sleep(0.1)
         else:
             raise AssertionError("the server did not answer in 30 s")
-        yield port
+        yield port, probe
     finally:
         process.terminate()
         process.wait(30)
 
 
 def test_every_process_warms_up_in_the_thread_that_answers(disan_server):
-    answers = ask_at_once(disan_server, 6, 0.5)
+    port, _ = disan_server
+    answers = ask_at_once(port, 6, 0.5)
+    assert len({answer.split()[0] for answer in answers}) == 3
     assert {answer.split()[1] for answer in answers} == {"True"}
 
 
 def test_processes_started_together_take_equal_shares_of_connections(disan_server):
-    # The first request went to one process and its connection is closed;
-    # six opened at once while every process is busy are shared out evenly.
-    connections = [connect(disan_server) for _ in range(6)]
-    answers = [
-        answer.split()[0] for answer in ask_at_once(disan_server, 6, 0.5, connections)
-    ]
+    # One process holds the first connection; five more opened at once go
+    # to the others first, then one each: two connections per process.
+    port, probe = disan_server
+    connections = [probe] + [connect(port) for _ in range(5)]
+    answers = [answer.split()[0] for answer in ask_at_once(port, 6, 0.5, connections)]
     assert sorted(answers.count(pid) for pid in set(answers)) == [2, 2, 2]
     assert [get(connection).split()[0] for connection in connections] == answers
 

@@ -25,7 +25,7 @@ from disan.catalog.actions.change_status import (
     check_transition,
 )
 from disan.catalog.actions.merge_authorities import merge_authorities
-from disan.catalog.dates import DateError, parse_date
+from disan.catalog.dates import DateError, check_not_future, parse_date
 from disan.catalog.exceptions import CatalogPermissionDenied, StatusChangeError
 from disan.catalog.models import (
     AccessLevel,
@@ -203,25 +203,12 @@ class HeritageDocumentForm(forms.ModelForm):
             if "date_written" in self.changed_data:
                 self.instance.date_edtf = ""
             return cleaned
+        this_year = timezone.localdate().year
         try:
             parsed = parse_date(written)
+            check_not_future(parsed, this_year)
         except DateError as err:
             self.add_error("date_written", str(err))
-            return cleaned
-        this_year = timezone.localdate().year
-        if parsed.year_start is not None and parsed.year_start > this_year:
-            self.add_error(
-                "date_written",
-                _(
-                    "“%(value)s” is read as %(span)s, after this year (%(year)s):"
-                    " a document cannot be dated in the future."
-                )
-                % {
-                    "value": written,
-                    "span": _span(parsed.year_start, parsed.year_end),
-                    "year": this_year,
-                },
-            )
             return cleaned
         start, end = cleaned.get("year_start"), cleaned.get("year_end")
         if start is None and end is None:

@@ -13,15 +13,24 @@ month may fall in the next Gregorian year; the span says so
 (``1769/1770``). A year with no month is given as its conventional
 Gregorian year (``1769``) even though its last weeks fall in the next one,
 as the published chronologies do.
+
+Error messages are gettext strings with named placeholders: a
+:class:`DateError` reads in the language active when it is turned into
+text, Vietnamese or English.
 """
 
+import calendar
 import csv
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
+
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from disan.core.exceptions import DisanError
 from disan.core.text import nfc, strip_diacritics
@@ -129,7 +138,21 @@ _GLOSS = re.compile(r"\(([^()]*)\)")
 
 
 class DateError(DisanError, ValueError):
-    """A written date that cannot be read; the message says how to write it."""
+    """A written date that cannot be read; the message says how to write it.
+
+    ``message`` is a lazy gettext string and ``params`` its named values;
+    ``str()`` gives the message in the active language.
+    """
+
+    def __init__(self, message, params=None):
+        self.message = message
+        self.params = params or {}
+        super().__init__(message, self.params)
+
+    def __str__(self):
+        if self.params:
+            return str(self.message % self.params)
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -306,8 +329,11 @@ def choose_era(candidates, dynasty=None, warnings=None):
         if not matching:
             names = ", ".join(era.label for era in candidates)
             raise DateError(
-                f"the era {candidates[0].name} does not belong to the dynasty "
-                f"'{dynasty}'; it is one of: {names}"
+                _(
+                    "the era %(era)s does not belong to the dynasty "
+                    "'%(dynasty)s'; it is one of: %(eras)s"
+                ),
+                {"era": candidates[0].name, "dynasty": dynasty, "eras": names},
             )
         candidates = matching
     if len(candidates) == 1:
@@ -379,9 +405,12 @@ def parse_date(text, dynasty=None):
             warnings=warnings,
         )
     raise DateError(
-        f"cannot read the date '{written}'; write a year (1867), a month "
-        "(12/1867), a day (03/12/1867), a range (1865–1882), a century "
-        "(thế kỷ XIX) or a reign year (Tự Đức năm thứ 20, 嗣德二十年)"
+        _(
+            "cannot read the date '%(date)s'; write a year (1867), a month "
+            "(12/1867), a day (03/12/1867), a range (1865–1882), a century "
+            "(thế kỷ XIX) or a reign year (Tự Đức năm thứ 20, 嗣德二十年)"
+        ),
+        {"date": written},
     )
 
 
@@ -407,6 +436,38 @@ def parse_year_range(text):
     return min(years), max(years)
 
 
+def _or_later(year):
+    return gettext("%(year)s or later") % {"year": year}
+
+
+_or_later_lazy = lazy(_or_later, str)
+
+
+def check_not_future(parsed, this_year=None):
+    """Raise :class:`DateError` if ``parsed`` lies wholly after this year.
+
+    A document is made by now. ``disan import``, ``disan ingest`` and the
+    staff form refuse such a date with this one message; ``this_year`` is
+    the local year unless given.
+    """
+    if this_year is None:
+        this_year = timezone.localdate().year
+    first, last = parsed.year_start, parsed.year_end
+    if first is None or first <= this_year:
+        return
+    if last is None:
+        span = _or_later_lazy(first)
+    else:
+        span = str(first) if last == first else f"{first}–{last}"
+    raise DateError(
+        _(
+            "'%(date)s' is read as %(span)s, after this year (%(year)s); "
+            "a document cannot be dated in the future"
+        ),
+        {"date": parsed.written, "span": span, "year": this_year},
+    )
+
+
 # --- Reign eras ---------------------------------------------------------------
 
 
@@ -420,20 +481,42 @@ def _era_date(text, written, dynasty, warnings):
     era, number, month, leap, day = found
     if number < 1 or number > 99:
         raise DateError(
-            f"year {number} of {era.name} in '{written}' is not a reign year; "
-            "reign years count from 1"
+            _(
+                "year %(year)s of %(era)s in '%(date)s' is not a reign year; "
+                "reign years count from 1"
+            ),
+            {"year": number, "era": era.name, "date": written},
         )
     length = era.last_year - era.first_year + 1
     if number > length:
         raise DateError(
-            f"year {number} of {era.name} in '{written}' is past the end of the "
-            f"era: {era.label} has {length} year{'s' if length > 1 else ''}, "
-            f"{era.name} 1 to {era.name} {length}"
+            ngettext_lazy(
+                "year %(year)s of %(era)s in '%(date)s' is past the end of the "
+                "era: %(era_span)s has %(years)s year, %(era)s 1 to "
+                "%(era)s %(years)s",
+                "year %(year)s of %(era)s in '%(date)s' is past the end of the "
+                "era: %(era_span)s has %(years)s years, %(era)s 1 to "
+                "%(era)s %(years)s",
+                "years",
+            ),
+            {
+                "year": number,
+                "era": era.name,
+                "date": written,
+                "era_span": era.label,
+                "years": length,
+            },
         )
     if month is not None and not 1 <= month <= 12:
-        raise DateError(f"lunar month {month} in '{written}' is not 1 to 12")
+        raise DateError(
+            _("lunar month %(month)s in '%(date)s' is not 1 to 12"),
+            {"month": month, "date": written},
+        )
     if day is not None and not 1 <= day <= 30:
-        raise DateError(f"lunar day {day} in '{written}' is not 1 to 30")
+        raise DateError(
+            _("lunar day %(day)s in '%(date)s' is not 1 to 30"),
+            {"day": day, "date": written},
+        )
 
     year = era.gregorian_year(number)
     first, last = _lunar_span(year, month, leap, day)
@@ -519,7 +602,7 @@ def han_number(text):
             total += (current or 1) * 100
             current = 0
         else:
-            raise DateError(f"'{text}' is not a Hán numeral")
+            raise DateError(_("'%(number)s' is not a Hán numeral"), {"number": text})
     return total + current
 
 
@@ -537,7 +620,9 @@ def vietnamese_number(text):
         elif word in _VI_UNITS:
             current = _VI_UNITS[word]
         else:
-            raise DateError(f"'{text}' is not a number in words")
+            raise DateError(
+                _("'%(number)s' is not a number in words"), {"number": text}
+            )
     return total + current
 
 
@@ -676,8 +761,11 @@ def _gregorian(text, written):
             return None
         if first[1] > last[2]:
             raise DateError(
-                f"the range '{written}' ends before it starts; "
-                "write the earlier date first"
+                _(
+                    "the range '%(date)s' ends before it starts; "
+                    "write the earlier date first"
+                ),
+                {"date": written},
             )
         return ParsedDate(written, f"{first[0]}/{last[0]}", first[1], last[2])
 
@@ -736,16 +824,33 @@ def _day_month_year(text):
 def _check_day(day, month, year, written):
     if month is not None and not 1 <= month <= 12:
         raise DateError(
-            f"month {month} in '{written}' is not 1 to 12; write day/month/year"
+            _("month %(month)s in '%(date)s' is not 1 to 12; write day/month/year"),
+            {"month": month, "date": written},
         )
-    if day is not None:
-        try:
-            date(year, month, day)
-        except ValueError as err:
-            raise DateError(
-                f"'{written}' is not a day of the calendar ({err}); "
+    if day is None:
+        return
+    if month is None:
+        raise DateError(
+            _("'%(date)s' gives a day but no month; write day/month/year"),
+            {"date": written},
+        )
+    if year < 1:
+        raise DateError(
+            _(
+                "'%(date)s' is not a day of the calendar (there is no year 0); "
                 "write day/month/year"
-            ) from err
+            ),
+            {"date": written},
+        )
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise DateError(
+            _(
+                "'%(date)s' is not a day of the calendar (month %(month)s of "
+                "%(year)s has %(days)s days); write day/month/year"
+            ),
+            {"date": written, "month": month, "year": year, "days": days},
+        )
 
 
 def _century_number(token):

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import translation
 
 from disan.catalog.importing.values import CellError, written_date
 from disan.catalog.models import AccessLevel, HeritageStatus, ReadingDirection
@@ -358,11 +359,13 @@ def normalize_metadata(raw, *, source):
 
     # Years: given, or read from the date as written, which is held to the
     # rule of `disan import` and the staff form (readable, not past its
-    # reign era, not after this year).
+    # reign era, not after this year). Ingest reports its problems in
+    # English, so the date's message is read in English too.
     start = end = None
     if result["date_written"]:
         try:
-            written = written_date(result["date_written"], None)
+            with translation.override("en"):
+                written = written_date(result["date_written"], None)
         except CellError as err:
             errors.append(("date_written", str(err)))
         else:

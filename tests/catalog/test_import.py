@@ -122,8 +122,8 @@ def test_one_invalid_row_means_nothing_is_written(tmp_path):
     assert rows[3].errors == [
         {
             "column": "Niên đại",
-            "message": "'31/02/1867' is not a day of the calendar (day is out of "
-            "range for month); write day/month/year",
+            "message": "'31/02/1867' is not a day of the calendar (month 2 of "
+            "1867 has 28 days); write day/month/year",
         },
         {
             "column": "Ngôn ngữ",

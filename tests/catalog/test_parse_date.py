@@ -62,3 +62,33 @@ def test_unreadable_dates_say_why(text, message):
 def test_date_error_is_a_value_error():
     with pytest.raises(ValueError):
         parse_date("không rõ")
+
+
+def test_a_date_error_reads_in_the_language_active_when_it_is_shown():
+    from django.utils import translation
+
+    from disan.catalog.importing.values import CellError, written_date
+
+    with pytest.raises(DateError) as caught:
+        parse_date("29/02/1867")
+    with translation.override("vi"):
+        assert str(caught.value) == (
+            "“29/02/1867” không phải là một ngày có trong lịch (tháng 2 năm 1867"
+            " có 28 ngày); hãy ghi theo thứ tự ngày/tháng/năm"
+        )
+    with translation.override("en"):
+        assert str(caught.value) == (
+            "'29/02/1867' is not a day of the calendar (month 2 of 1867 has 28"
+            " days); write day/month/year"
+        )
+    # Import keeps each date's reading for the next row: the kept error still
+    # reads in the language of each use.
+    for language, start in (("vi", "không đọc được"), ("en", "cannot read")):
+        with translation.override(language), pytest.raises(CellError) as cell:
+            written_date("mùa xuân", None)
+        assert str(cell.value).startswith(start)
+
+
+def test_a_day_needs_a_month_and_a_year_after_zero():
+    with pytest.raises(DateError, match="there is no year 0"):
+        parse_date("01/01/0000")

@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 
 from django.utils import translation
 
-from disan.catalog.dates import DateError, parse_date
+from disan.catalog.dates import DateError, check_not_future, parse_date
 from disan.catalog.vocabularies import LANGUAGES
 from disan.core.text import strip_diacritics
 
@@ -86,34 +86,29 @@ def written_date(value, lookups):
     """Read a date as written; return it with its EDTF form and year span.
 
     A document is made by now: a date wholly after this year is an error.
+    Errors read in the active language.
     """
     parsed = _parse_date(value)
-    if isinstance(parsed, str):
-        raise CellError(parsed)
-    this_year = datetime.date.today().year
-    if parsed.year_start is not None and parsed.year_start > this_year:
-        span = parsed.year_start
-        if parsed.year_end is None:
-            span = f"{span} or later"
-        elif parsed.year_end != parsed.year_start:
-            span = f"{span}–{parsed.year_end}"
-        raise CellError(
-            f"'{value}' is read as {span}, after this year ({this_year}); "
-            "a document cannot be dated in the future"
-        )
+    if isinstance(parsed, DateError):
+        raise CellError(str(parsed))
+    try:
+        check_not_future(parsed)
+    except DateError as err:
+        raise CellError(str(err)) from err
     return dataclasses.replace(parsed, warnings=list(parsed.warnings))
 
 
 @lru_cache(maxsize=8192)
 def _parse_date(value):
-    """Return :func:`parse_date` of ``value``, or its error message.
+    """Return :func:`parse_date` of ``value``, or its :class:`DateError`.
 
-    Inventories repeat the same dates many times; each is read once.
+    Inventories repeat the same dates many times; each is read once. The
+    error is kept, not its text, so it reads in the language of each use.
     """
     try:
         return parse_date(value)
     except DateError as err:
-        return str(err)
+        return err.with_traceback(None)
 
 
 # --- Controlled vocabularies --------------------------------------------------

@@ -35,6 +35,8 @@ class BatchAdmin(ReadOnlyAdmin):
 class TransferAdmin(ReadOnlyAdmin):
     list_display = ("id", "batch", "document", "source", "changed", "created")
     search_fields = ("source", "document__identifier")
+    # It names other documents whatever their access level.
+    exclude = ("stored_elsewhere",)
 
 
 @admin.register(Job)

@@ -53,6 +53,12 @@ class Transfer(models.Model):
     files = models.JSONField(default=list, blank=True)
     # None until the store step decides whether the object changed.
     changed = models.BooleanField(null=True, default=None)
+    # For a document given its first masters: those already stored under
+    # documents of other batches (same SHA-256), as the store step found them:
+    # {"masters", "held", "documents": [{"identifier", "masters"}], "more"}.
+    # It names other documents whatever their access level, so only the
+    # batch summary of `disan ingest` shows it.
+    stored_elsewhere = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
 

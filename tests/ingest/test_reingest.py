@@ -251,3 +251,217 @@ def test_the_summary_names_a_replica_that_was_not_written(
     assert "does not exist" in note
     assert "`disan repair`" in note
     assert not missing.exists()
+
+
+def already_stored(batch):
+    """Notes of masters stored elsewhere, by document, as the summary gives them."""
+    summary = summarize(batch)
+    text = format_text(summary)
+    found = {}
+    for entry in summary["documents"]:
+        notes = [note for note in entry["notes"] if "already stored under" in note]
+        # The human summary says what --json says.
+        assert all(f"note: {note}" in text for note in notes)
+        found[entry["identifier"]] = notes
+    return found
+
+
+def test_a_folder_ingested_again_under_new_identifiers_is_noted(tmp_path, monkeypatch):
+    batch_folder = tmp_path / "lô"
+    (batch_folder / "quyển 1").mkdir(parents=True)
+    (batch_folder / "quyển 2").mkdir()
+    write_image(batch_folder / "quyển 1" / "bìa.png", 0)
+    write_image(batch_folder / "quyển 1" / "trang 1.png", 60)
+    write_image(batch_folder / "quyển 2" / "bìa.png", 120)
+    first = run_batch(batch_folder, monkeypatch)
+    assert set(already_stored(first)) == {"quyển 1", "quyển 2"}
+    assert not any(already_stored(first).values())
+
+    # The same files, given identifiers of their own, and one new page.
+    write_image(batch_folder / "quyển 1" / "trang 2.png", 180)
+    (batch_folder / "metadata.csv").write_text(
+        "folder,identifier,title\nquyển 1,HN-Q1,Quyển 1\nquyển 2,HN-Q2,Quyển 2\n",
+        encoding="utf-8",
+    )
+    batch = run_batch(batch_folder, monkeypatch)
+
+    # Not refused: both new documents are stored and online beside the old.
+    assert HeritageDocument.objects.count() == 4
+    assert set(
+        HeritageDocument.objects.filter(identifier__startswith="HN-").values_list(
+            "identifier", "status", "page_count"
+        )
+    ) == {("HN-Q1", "online", 3), ("HN-Q2", "online", 1)}
+    assert already_stored(batch) == {
+        "HN-Q1": [
+            "2 of its 3 masters are already stored under quyển 1 (same SHA-256). "
+            "Two documents may hold the same file on purpose; if not, check this "
+            "batch's identifiers."
+        ],
+        "HN-Q2": [
+            "Its master is already stored under quyển 2 (same SHA-256). Two "
+            "documents may hold the same file on purpose; if not, check this "
+            "batch's identifiers."
+        ],
+    }
+
+
+def test_masters_stored_under_several_documents_name_each(tmp_path, monkeypatch):
+    for name, shades in (("A", (0, 60)), ("B", (60, 120))):
+        folder = tmp_path / name / f"sách {name}"
+        folder.mkdir(parents=True)
+        for shade in shades:
+            write_image(folder / f"{shade:03d}.png", shade)
+        run_batch(folder.parent, monkeypatch)
+    folder = tmp_path / "C" / "sách C"
+    folder.mkdir(parents=True)
+    for shade in (0, 60, 120, 180):
+        write_image(folder / f"{shade:03d}.png", shade)
+
+    (note,) = already_stored(run_batch(folder.parent, monkeypatch))["sách C"]
+
+    assert note.startswith(
+        "3 of its 4 masters are already stored under other documents: "
+        "sách A (2), sách B (2) (same SHA-256)."
+    )
+
+
+def test_ingesting_again_under_the_same_identifiers_notes_nothing(
+    tmp_path, monkeypatch
+):
+    batch_folder = make_batch(tmp_path)
+    run_batch(batch_folder, monkeypatch)
+
+    # Unchanged, then with a new file: the same document either way.
+    assert already_stored(run_batch(batch_folder, monkeypatch)) == {"HN-Q1": []}
+    write_image(batch_folder / "quyển 1" / "bìa.png", 0)
+    batch = run_batch(batch_folder, monkeypatch)
+
+    assert already_stored(batch) == {"HN-Q1": []}
+    assert HeritageDocument.objects.get().ocfl_version == "v2"
+
+
+def test_a_new_document_with_files_of_its_own_notes_nothing(tmp_path, monkeypatch):
+    run_batch(make_batch(tmp_path), monkeypatch)
+    folder = tmp_path / "lô 2" / "quyển 2"
+    folder.mkdir(parents=True)
+    write_image(folder / "bìa.png", 0)
+
+    assert already_stored(run_batch(folder.parent, monkeypatch)) == {"quyển 2": []}
+    assert HeritageDocument.objects.count() == 2
+
+
+def test_documents_of_one_batch_are_not_compared_with_each_other(tmp_path, monkeypatch):
+    batch_folder = tmp_path / "lô"
+    for name in ("sách A", "sách B"):
+        (batch_folder / name).mkdir(parents=True)
+        write_image(batch_folder / name / "bìa.png", 0)
+
+    batch = run_batch(batch_folder, monkeypatch)
+
+    assert already_stored(batch) == {"sách A": [], "sách B": []}
+
+
+def test_a_document_of_the_batch_not_yet_identified_is_not_compared(
+    tmp_path, monkeypatch
+):
+    from disan.ingest.steps.store import stored_elsewhere
+
+    batch_folder = tmp_path / "lô"
+    (batch_folder / "sách A").mkdir(parents=True)
+    write_image(batch_folder / "sách A" / "bìa.png", 0)
+    run_batch(batch_folder, monkeypatch)
+    (batch_folder / "sách B").mkdir()
+    write_image(batch_folder / "sách B" / "bìa.png", 0)
+    batch = run_batch(batch_folder, monkeypatch)
+    transfers = {item.metadata["identifier"]: item for item in batch.transfers.all()}
+    new = transfers["sách B"]
+    accepted = [entry for entry in new.files if "report" in entry]
+
+    # As when sách B is stored before this batch's identify step reached sách A.
+    transfers["sách A"].document = None
+    transfers["sách A"].save()
+
+    assert stored_elsewhere(new, new.document, accepted) == {}
+    new.batch_id = run_batch(tmp_path / "lô" / "sách B", monkeypatch).pk
+    assert stored_elsewhere(new, new.document, accepted)["documents"] == [
+        {"identifier": "sách A", "masters": 1}
+    ]
+
+
+def ingest_folder(root, name, shades, monkeypatch, metadata=None):
+    folder = root / name / name
+    folder.mkdir(parents=True)
+    for shade in shades:
+        write_image(folder / f"{shade:03d}.png", shade)
+    if metadata:
+        (folder.parent / "metadata.csv").write_text(metadata, encoding="utf-8")
+    return run_batch(folder.parent, monkeypatch)
+
+
+def test_every_master_stored_elsewhere_is_said_so(tmp_path, monkeypatch):
+    ingest_folder(tmp_path, "sách A", (0, 60), monkeypatch)
+
+    batch = ingest_folder(tmp_path, "sách B", (0, 60), monkeypatch)
+
+    assert already_stored(batch)["sách B"] == [
+        "All 2 of its masters are already stored under sách A (same SHA-256). Two "
+        "documents may hold the same file on purpose; if not, check this batch's "
+        "identifiers."
+    ]
+
+
+def test_one_master_of_several_stored_elsewhere(tmp_path, monkeypatch):
+    ingest_folder(tmp_path, "sách A", (0,), monkeypatch)
+
+    batch = ingest_folder(tmp_path, "sách B", (0, 60), monkeypatch)
+
+    ((note,),) = already_stored(batch).values()
+    assert note.startswith("1 of its 2 masters is already stored under sách A ")
+
+
+def test_the_holders_named_are_the_ones_holding_most(tmp_path, monkeypatch):
+    # Six documents share the first master; one of them holds a second too.
+    for number in range(6):
+        shades = (0, 60) if number == 3 else (0,)
+        ingest_folder(tmp_path, f"sách {number}", shades, monkeypatch)
+
+    batch = ingest_folder(tmp_path, "sách mới", (0, 60, 120), monkeypatch)
+
+    (note,) = already_stored(batch)["sách mới"]
+    assert note.startswith(
+        "2 of its 3 masters are already stored under other documents: sách 3 (2), "
+        "sách 0 (1), sách 1 (1), sách 2 (1), sách 4 (1) and 1 more (same SHA-256)."
+    )
+    # The same when printed again, after another document holds the files too.
+    ingest_folder(tmp_path, "sách sau", (0, 60, 120), monkeypatch)
+    assert already_stored(batch)["sách mới"] == [note]
+
+
+def test_the_staff_interface_does_not_name_the_other_documents(
+    tmp_path, monkeypatch, client
+):
+    from django.contrib.auth.models import Permission, User
+    from django.urls import reverse
+
+    ingest_folder(
+        tmp_path,
+        "mật",
+        (0,),
+        monkeypatch,
+        metadata="folder,identifier,title,access_level\nmật,HN-MẬT,Mật,secret\n",
+    )
+    batch = ingest_folder(tmp_path, "sách B", (0,), monkeypatch)
+    assert "HN-MẬT" in already_stored(batch)["sách B"][0]
+    user = User.objects.create_user("thu-kho", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="ingest")
+    )
+    client.force_login(user)
+
+    (transfer,) = batch.transfers.all()
+    response = client.get(reverse("admin:ingest_transfer_change", args=[transfer.pk]))
+
+    assert response.status_code == 200
+    assert "sách B" in response.content.decode()
+    assert "HN-MẬT" not in response.content.decode()

@@ -55,6 +55,7 @@ def summarize(batch, base_url=None):
                         for job in jobs
                         if job.message and job.status != Job.Status.FAILED
                     }
+                    | _stored_elsewhere_notes(transfer.stored_elsewhere)
                 ),
             }
         )
@@ -77,6 +78,36 @@ def summarize(batch, base_url=None):
         },
         "rejected": rejected,
         "failures": failures,
+    }
+
+
+def _stored_elsewhere_notes(found):
+    """The note on a new document's masters already stored under others.
+
+    The store step recorded what it found when the document was stored, so
+    the note reads the same whenever the summary is printed. It names other
+    documents by identifier, whatever their access level: it is for the
+    operator who ran the ingest, and no web page shows it.
+    """
+    if not found:
+        return set()
+    total, held = found["masters"], found["held"]
+    if held == total:
+        subject = "Its master is" if total == 1 else f"All {total} of its masters are"
+    else:
+        subject = f"{held} of its {total} masters {'is' if held == 1 else 'are'}"
+    documents = found["documents"]
+    if len(documents) == 1 and not found["more"]:
+        where = documents[0]["identifier"]
+    else:
+        where = "other documents: " + ", ".join(
+            f"{item['identifier']} ({item['masters']})" for item in documents
+        )
+        if found["more"]:
+            where += f" and {found['more']} more"
+    return {
+        f"{subject} already stored under {where} (same SHA-256). Two documents "
+        "may hold the same file on purpose; if not, check this batch's identifiers."
     }
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 AGENT = f"Disan {__version__} ingest"
 Event = PreservationEvent.Type
 Outcome = PreservationEvent.Outcome
+# Documents named when a new document's masters are stored under others.
+NAMED_DOCUMENTS = 5
 
 
 def run(job):
@@ -139,6 +142,11 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
             kept[key] = master
         else:
             gone.append(master)
+    # A document given its first masters says which of them other documents
+    # already hold: perhaps the same folder ingested under new identifiers.
+    transfer.stored_elsewhere = (
+        {} if kept or gone else stored_elsewhere(transfer, document, accepted)
+    )
     removed_pages = list(
         document.pages.filter(master_file__in=gone).values_list("pk", flat=True)
     )
@@ -223,7 +231,7 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
         agent=AGENT,
     )
     transfer.changed = True
-    transfer.save(update_fields=["changed"])
+    transfer.save(update_fields=["changed", "stored_elsewhere"])
 
     # Per page: derive now, OCR after its derivative; index after all pages.
     # A page whose derivatives were made from this same master needs neither
@@ -246,6 +254,54 @@ def _lay_out_pages(transfer, document, accepted, object_id, result):
         queued.append(index_job)
     transaction.on_commit(lambda: _remove_derivatives(document.pk, removed_pages))
     return queued
+
+
+def stored_elsewhere(transfer, document, accepted, named=NAMED_DOCUMENTS):
+    """Which of ``accepted``'s masters documents of other batches already hold.
+
+    Documents of the transfer's own batch (by link or by the identifier the
+    batch gives them) are left out: a batch is compared with what was stored
+    before it, whatever order its documents are stored in. Returns {} when
+    no master is held elsewhere, else the counts and the holders, the ones
+    holding most first, at most ``named`` of them by identifier.
+    """
+    wanted = [entry["report"]["sha256"] for entry in accepted]
+    batch_identifiers = [
+        identifier
+        for identifier in Transfer.objects.filter(
+            batch_id=transfer.batch_id
+        ).values_list("metadata__identifier", flat=True)
+        if identifier
+    ]
+    holders = defaultdict(set)
+    for sha256, identifier in (
+        MasterFile.objects.filter(sha256__in=set(wanted))
+        .exclude(document=document)
+        .exclude(document__identifier__in=batch_identifiers)
+        .exclude(document__transfers__batch_id=transfer.batch_id)
+        .values_list("sha256", "document__identifier")
+        .distinct()
+    ):
+        holders[identifier].add(sha256)
+    if not holders:
+        return {}
+    held = set().union(*holders.values())
+    counts = sorted(
+        (
+            (identifier, sum(1 for sha256 in wanted if sha256 in hashes))
+            for identifier, hashes in holders.items()
+        ),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return {
+        "masters": len(wanted),
+        "held": sum(1 for sha256 in wanted if sha256 in held),
+        "documents": [
+            {"identifier": identifier, "masters": count}
+            for identifier, count in counts[:named]
+        ],
+        "more": max(0, len(counts) - named),
+    }
 
 
 def _past(rows):

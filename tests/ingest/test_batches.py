@@ -53,6 +53,8 @@ def test_two_folders_with_one_identifier_are_not_mixed(tmp_path, monkeypatch):
     assert rejection.reason.startswith(
         "sách B has the identifier HN-01, which the folder sách A of this batch"
     )
+    # It names the first folder's document, so it goes with that transfer.
+    assert rejection.transfer.source == str(batch_folder.resolve() / "sách A")
 
 
 def test_a_folder_of_refused_files_makes_no_record(tmp_path, monkeypatch):

@@ -74,8 +74,13 @@ def _stage(batch, number, folder, identifiers):
     # Two folders of one batch would overwrite each other's document.
     first = identifiers.setdefault(metadata.identifier, folder.name)
     if first != folder.name:
+        # Tied to the transfer of the first folder: the reason names its
+        # document, which is shown only to those who may see it.
         Rejection.objects.create(
             batch=batch,
+            transfer=batch.transfers.filter(
+                metadata__identifier=metadata.identifier
+            ).first(),
             path=nfc(str(folder.path)),
             code="duplicate_identifier",
             reason=f"{folder.name} has the identifier {metadata.identifier}, "

@@ -1,10 +1,11 @@
-"""The columns of an inventory: one line per field of a heritage document.
+"""The columns of a document inventory: one line per field of a heritage document.
 
 A new field of :class:`~disan.catalog.models.HeritageDocument` becomes
 importable and exportable by adding one :class:`Column` to
 :data:`COLUMNS`. Headers are matched in English or Vietnamese, with or
 without diacritics; the first Vietnamese name is the header written on
-export and in templates.
+export and in templates. The columns of a file inventory are in
+:mod:`~disan.catalog.importing.file_columns`.
 """
 
 from dataclasses import dataclass
@@ -164,23 +165,3 @@ COLUMNS = (
     Column("issue_date", v.day, ("Ngày văn bản", "issue date", "ngày ban hành")),
     *(Column(field, v.text(limit), tuple(names)) for field, limit, *names in _TEXT[1:]),
 )
-
-# Values the date column adds, beside the text as written.
-DATE_FIELDS = ("year_start", "year_end", "date_edtf")
-
-
-def header_index():
-    """Return a lookup of every accepted header name to its column."""
-    table = {}
-    for column in COLUMNS:
-        for name in (column.field, *column.names):
-            table.setdefault(v.fold(name), column)
-            table.setdefault(v.bare(name), column)
-    return table
-
-
-def model_fields():
-    """Return the names of the document model's fields, to map only those."""
-    from disan.catalog.models import HeritageDocument
-
-    return {field.name for field in HeritageDocument._meta.concrete_fields}

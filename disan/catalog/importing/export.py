@@ -1,7 +1,8 @@
 """Write the catalog, or an empty inventory, as CSV or XLSX.
 
-The columns are those of :data:`~disan.catalog.importing.columns.COLUMNS`,
-so an exported file imports back unchanged. Text that a spreadsheet would
+Documents or archival files: the columns are those the import of the same
+kind reads (see :mod:`~disan.catalog.importing.kinds`), so an exported file
+imports back unchanged. Text that a spreadsheet would
 run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return) is written with a leading apostrophe; import removes it.
 """
@@ -11,8 +12,8 @@ import datetime
 import logging
 from pathlib import Path
 
-from disan.catalog.importing.columns import COLUMNS, model_fields
 from disan.catalog.importing.exceptions import InventoryFileError
+from disan.catalog.importing.kinds import DOCUMENTS
 from disan.catalog.importing.readers import CSV_SUFFIXES, XLSX_SUFFIXES
 from disan.core.text import nfc
 
@@ -28,21 +29,20 @@ def neutralize(value):
     return value
 
 
-def columns():
-    """Return the columns whose field the document model has."""
-    fields = model_fields()
-    return [column for column in COLUMNS if column.field in fields]
+def columns(kind=DOCUMENTS):
+    """Return the columns an inventory of ``kind`` is written with."""
+    return kind.export_columns()
 
 
-def headers(language="vi"):
+def headers(language="vi", kind=DOCUMENTS):
     """Return the header row, in Vietnamese (``vi``) or English (``en``)."""
     position = 0 if language == "vi" else 1
-    return [column.names[position] for column in columns()]
+    return [column.names[position] for column in columns(kind)]
 
 
-def cell(document, column):
-    """Return ``document``'s value for ``column`` as an inventory cell."""
-    value = getattr(document, column.field)
+def cell(record, column):
+    """Return ``record``'s value for ``column`` as an inventory cell."""
+    value = getattr(record, column.field)
     if value is None:
         return ""
     if column.field == "holding_unit":
@@ -51,34 +51,34 @@ def cell(document, column):
         return value.slug
     if column.field == "archival_file":
         return value.file_code
+    if column.field in ("fonds", "series"):
+        return neutralize(value.code)
+    if isinstance(value, bool):
+        return "có" if value else "không"
     if isinstance(value, list):
-        return "; ".join(value)
+        return neutralize("; ".join(value))
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return neutralize(value)
 
 
-def export_catalog(path, documents=None, language="vi"):
-    """Write ``documents`` (default: every document) to ``path``; return the count.
+def export_catalog(path, documents=None, language="vi", kind=DOCUMENTS):
+    """Write ``documents`` (default: every record of ``kind``) to ``path``.
 
-    The format follows the extension: ``.csv`` (UTF-8 with a BOM, which
-    spreadsheets need to read Vietnamese) or ``.xlsx``.
+    Return the count. The format follows the extension: ``.csv`` (UTF-8
+    with a BOM, which spreadsheets need to read Vietnamese) or ``.xlsx``.
     """
-    from disan.catalog.models import HeritageDocument
-
     if documents is None:
-        documents = HeritageDocument.objects.order_by("identifier")
-    documents = documents.select_related(
-        "holding_unit", "collection", "archival_file"
-    ).iterator(chunk_size=2000)
-    chosen = columns()
-    rows = ([cell(document, column) for column in chosen] for document in documents)
-    return _write(Path(path), headers(language), rows)
+        documents = kind.model().objects.order_by(kind.key)
+    records = documents.select_related(*kind.related).iterator(chunk_size=2000)
+    chosen = columns(kind)
+    rows = ([cell(record, column) for column in chosen] for record in records)
+    return _write(Path(path), headers(language, kind), rows)
 
 
-def write_template(path, language="vi"):
-    """Write an empty inventory with every column to ``path``."""
-    _write(Path(path), headers(language), iter(()))
+def write_template(path, language="vi", kind=DOCUMENTS):
+    """Write an empty inventory of ``kind`` with every column to ``path``."""
+    _write(Path(path), headers(language, kind), iter(()))
 
 
 def _write(path, header, rows):

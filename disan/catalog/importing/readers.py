@@ -167,10 +167,12 @@ def _within_field_limit(reader):
 
 def _delimiter(first_line):
     """Return the separator under which the header names the most columns."""
-    from disan.catalog.importing.columns import header_index
+    from disan.catalog.importing.kinds import KINDS
     from disan.catalog.importing.values import fold
 
-    known = header_index()
+    known = set()
+    for kind in KINDS.values():
+        known.update(kind.index)
 
     def score(delimiter):
         cells = next(csv.reader([first_line], delimiter=delimiter), [])

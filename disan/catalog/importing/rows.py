@@ -1,13 +1,12 @@
-"""Check one row of an inventory and turn it into document field values."""
+"""Check one row of an inventory and turn it into model field values."""
 
 from dataclasses import dataclass, field
 
 from disan.catalog.encodings import encoding_damage
-from disan.catalog.importing.columns import COLUMNS, header_index, model_fields
 from disan.catalog.importing.exceptions import InventoryFileError
+from disan.catalog.importing.kinds import DOCUMENTS
 from disan.catalog.importing.readers import Formula
-from disan.catalog.importing.values import CellError, fold
-from disan.catalog.validation import check_document
+from disan.catalog.importing.values import CellError
 
 
 @dataclass
@@ -53,26 +52,28 @@ def _plain(value):
 
 
 class RowParser:
-    """Read rows under one header row; the header is checked on creation."""
+    """Read rows under one header row; the header is checked on creation.
 
-    def __init__(self, header, source):
-        known = header_index()
+    ``kind`` is the kind of inventory (:data:`~disan.catalog.importing.kinds.DOCUMENTS`
+    unless given).
+    """
+
+    def __init__(self, header, source, kind=DOCUMENTS):
+        self.kind = kind
         self.source = source
         self.columns = []
         problems = []
         for name in header:
-            column = known.get(fold(name)) if name else None
+            column = kind.column_for(name) if name else None
             if name and column is None:
                 problems.append(f"unknown column '{name}'")
             elif column is not None and column in self.columns:
                 problems.append(f"column '{name}' repeats '{column.header}'; keep one")
             self.columns.append(column)
         fields = {column.field for column in self.columns if column}
-        for column in COLUMNS:
-            if column.required and column.field not in fields:
-                problems.append(f"no '{column.header}' ({column.names[1]}) column")
+        problems += kind.missing_columns(fields)
         if problems:
-            accepted = ", ".join(column.header for column in COLUMNS)
+            accepted = ", ".join(column.header for column in kind.columns)
             raise InventoryFileError(
                 source,
                 "; ".join(problems)
@@ -80,7 +81,7 @@ class RowParser:
                 "header row",
             )
         self.present = fields
-        self.model_fields = model_fields()
+        self.model_fields = kind.model_fields()
 
     def parse(self, line, cells, lookups):
         """Return the :class:`RowResult` of one row of ``cells``."""
@@ -94,6 +95,7 @@ class RowParser:
             )
 
         # Each cell on its own: an empty cell leaves the field as it is.
+        refs = {}
         for column, cell in zip(self.columns, cells, strict=False):
             if column is None or not cell:
                 continue
@@ -113,26 +115,18 @@ class RowParser:
                 self._date(row, value)
             elif column.field in self.model_fields:
                 row.values[column.field] = value
-        row.identifier = row.values.get("identifier", "")
-        if not row.identifier:
-            row.error(COLUMNS[0].header, "missing; every row needs an identifier")
+            else:
+                refs[column.field] = value
 
-        # Then the catalog's own rules over the whole row.
-        if not row.errors:
-            for problem in check_document(row.values):
-                row.error(problem.field, problem)
+        # Then the record's key, and the catalog's own rules over the whole row.
+        self.kind.finish(row, refs, lookups)
         return row
 
     def _date(self, row, parsed):
         row.date = parsed
         row.warnings += parsed.warnings
         row.values["date_written"] = parsed.written
-        derived = {
-            "year_start": parsed.year_start,
-            "year_end": parsed.year_end,
-            "date_edtf": parsed.edtf,
-        }
-        for name, value in derived.items():
-            # A year given in its own column wins over the one read here.
+        for name, value in self.kind.date_values(parsed).items():
+            # A year or day given in its own column wins over the one read here.
             if name in self.model_fields and name not in row.values:
                 row.values[name] = value

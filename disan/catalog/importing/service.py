@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 
 from disan.catalog.importing.exceptions import InventoryFileError, InventoryInvalid
+from disan.catalog.importing.kinds import detect_kind
 from disan.catalog.importing.readers import open_inventory
 from disan.catalog.importing.rows import RowParser
 from disan.catalog.importing.values import Lookups
-from disan.catalog.importing.writer import DocumentWriter
+from disan.catalog.importing.writer import RecordWriter
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ class ImportSummary:
     """Counts of one import and whether its changes were kept."""
 
     source: str
+    kind: str = ""
     encoding: str = ""
     rows: int = 0
     created: int = 0
@@ -52,9 +54,19 @@ class ImportSummary:
 
 
 def import_inventory(
-    path, *, dry_run=False, valid_only=False, on_row=None, chunk_size=1000, user=None
+    path,
+    *,
+    dry_run=False,
+    valid_only=False,
+    on_row=None,
+    chunk_size=1000,
+    user=None,
+    kind=None,
 ):
     """Import the CSV or XLSX inventory at ``path``; return an :class:`ImportSummary`.
+
+    ``kind`` (a :class:`~disan.catalog.importing.kinds.Kind`) says whether it
+    lists documents or archival files; without it the header row decides.
 
     ``on_row`` is called with each :class:`~disan.catalog.importing.rows.RowResult`
     in file order. Raises :class:`InventoryFileError` for a file that cannot
@@ -64,7 +76,7 @@ def import_inventory(
     summary = ImportSummary(source=inventory.name, dry_run=dry_run)
     try:
         with transaction.atomic():
-            writer = _read_and_write(inventory, summary, on_row, chunk_size, user)
+            writer = _read_and_write(inventory, summary, on_row, chunk_size, user, kind)
             if dry_run or (summary.invalid and not valid_only):
                 raise InventoryInvalid()
             reindex = list(writer.reindex)
@@ -85,15 +97,18 @@ def import_inventory(
     return summary
 
 
-def _read_and_write(inventory, summary, on_row, chunk_size, user):
+def _read_and_write(inventory, summary, on_row, chunk_size, user, kind):
     rows = inventory.rows()
     header = next(rows, None)
     summary.encoding = inventory.encoding or ""
     if header is None:
         raise InventoryFileError(summary.source, "is empty; add a header row")
-    parser = RowParser(header[1], summary.source)
+    kind = kind or detect_kind(header[1], summary.source)
+    summary.kind = kind.name
+    parser = RowParser(header[1], summary.source, kind)
     lookups = Lookups()
-    writer = DocumentWriter(chunk_size, f"import {summary.source}", user)
+    writer = RecordWriter(chunk_size, f"import {summary.source}", user, kind)
+    duplicate = "identifier" if kind.key == "identifier" else kind.header_of(kind.key)
     seen = {}
 
     def report(done):
@@ -111,7 +126,7 @@ def _read_and_write(inventory, summary, on_row, chunk_size, user):
         if row.identifier:
             first = seen.setdefault(row.identifier, line)
             if first != line:
-                row.error("identifier", f"'{row.identifier}' is also on line {first}")
+                row.error(duplicate, f"'{row.identifier}' is also on line {first}")
         report(writer.add(row))
     report(writer.flush())
     return writer

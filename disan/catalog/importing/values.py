@@ -111,6 +111,35 @@ def _parse_date(value):
         return err.with_traceback(None)
 
 
+def boolean(value, lookups):
+    """Read yes or no: có/không, x, yes/no, true/false, 1/0."""
+    key = bare(value)
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise CellError(f"'{value}' is neither yes nor no; write có or không")
+
+
+_YES = {"co", "x", "yes", "true", "1", "dung"}
+_NO = {"khong", "no", "false", "0", "sai"}
+
+
+def words(limit):
+    """Return a reader of a list of words or phrases separated by ``;``."""
+    check = text(limit)
+
+    def read(value, lookups):
+        found = []
+        for item in value.split(";"):
+            item = " ".join(check(item, lookups).split())
+            if item and item not in found:
+                found.append(item)
+        return found
+
+    return read
+
+
 # --- Controlled vocabularies --------------------------------------------------
 
 
@@ -227,6 +256,7 @@ class Lookups:
 
     def __init__(self):
         self.units, self.collections, self.files = {}, {}, {}
+        self.known_units, self.fonds_found, self.series_found = {}, {}, {}
 
     def holding_unit(self, value):
         from disan.catalog.models import HoldingUnit
@@ -269,12 +299,72 @@ class Lookups:
             )
         return self.files[value]
 
+    def existing_unit(self, value):
+        from disan.catalog.models import HoldingUnit
+
+        if value not in self.known_units:
+            self.known_units[value] = (
+                HoldingUnit.objects.filter(code=value).first()
+                or HoldingUnit.objects.filter(name=value).first()
+            )
+        if self.known_units[value] is None:
+            raise CellError(
+                f"no holding unit '{value}'; give the code or name of an existing unit"
+            )
+        return self.known_units[value]
+
+    def fonds(self, code, unit=None):
+        """Return the fonds numbered ``code`` (of ``unit``, when given)."""
+        from disan.catalog.models import Fonds
+
+        key = (code, unit.pk if unit is not None else None)
+        if key not in self.fonds_found:
+            found = Fonds.objects.select_related("holding_unit").filter(code=code)
+            if unit is not None:
+                found = found.filter(holding_unit=unit)
+            self.fonds_found[key] = list(found[:5])
+        found = self.fonds_found[key]
+        if not found:
+            held = f" held by {unit.name}" if unit is not None else ""
+            raise CellError(
+                f"no fonds '{code}'{held}; create the fonds in the staff "
+                "interface first or correct its number"
+            )
+        if len(found) > 1:
+            units = ", ".join(fonds.holding_unit.name for fonds in found)
+            raise CellError(
+                f"fonds '{code}' is held by more than one unit ({units}); add "
+                "a 'Đơn vị lưu giữ' (holding unit) column to say which"
+            )
+        return found[0]
+
+    def series(self, fonds, code):
+        """Return the series ``code`` of ``fonds``."""
+        from disan.catalog.models import Series
+
+        key = (fonds.pk, code)
+        if key not in self.series_found:
+            self.series_found[key] = Series.objects.filter(
+                fonds=fonds, code=code
+            ).first()
+        if self.series_found[key] is None:
+            raise CellError(
+                f"no series '{code}' in fonds '{fonds.code}'; create the series "
+                "in the staff interface first or correct its code"
+            )
+        return self.series_found[key]
+
 
 def holding_unit(value, lookups):
     """Read a holding unit by code or name; a new name makes a new unit."""
     if len(value) > 255:
         raise CellError("longer than 255 characters")
     return lookups.holding_unit(value)
+
+
+def existing_unit(value, lookups):
+    """Read an existing holding unit by code or name; never make one."""
+    return lookups.existing_unit(value)
 
 
 def collection(value, lookups):

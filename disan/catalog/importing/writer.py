@@ -1,5 +1,6 @@
-"""Write checked rows to the catalog in chunks: create, or update by identifier.
+"""Write checked rows to the catalog in chunks: create, or update by key.
 
+A document is found by its identifier, an archival file by its file code.
 Rows are buffered and written a chunk at a time with bulk queries (one
 query for the existing records, bulk inserts and updates with their history
 rows), so 100,000 rows take a few hundred queries, not 100,000.
@@ -11,23 +12,23 @@ from django.db.models import Model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from disan.catalog.importing.columns import COLUMNS
-from disan.catalog.models import DocumentStatus, HeritageDocument
+from disan.catalog.importing.kinds import DOCUMENTS
+from disan.catalog.models import DocumentStatus
 
 logger = logging.getLogger(__name__)
 
-CREATE_ONLY = {column.field for column in COLUMNS if column.create_only}
 
-
-class DocumentWriter:
-    """Buffer rows and write them a chunk at a time.
+class RecordWriter:
+    """Buffer rows of one kind of inventory and write them a chunk at a time.
 
     :meth:`add` and :meth:`flush` return the rows of each written chunk, in
     the order they came, with ``action`` and ``changed`` set; invalid rows
     pass through unwritten so a report keeps file order.
     """
 
-    def __init__(self, chunk_size=1000, change_reason="", user=None):
+    def __init__(self, chunk_size=1000, change_reason="", user=None, kind=DOCUMENTS):
+        self.kind = kind
+        self.model = kind.model()
         self.chunk_size = chunk_size
         self.change_reason = change_reason
         self.user = user
@@ -45,10 +46,11 @@ class DocumentWriter:
     def flush(self):
         rows, self.buffer = self.buffer, []
         valid = [row for row in rows if not row.errors]
+        key = self.kind.key
         existing = {
-            document.identifier: document
-            for document in HeritageDocument.objects.filter(
-                identifier__in=[row.identifier for row in valid]
+            getattr(record, key): record
+            for record in self.kind.queryset().filter(
+                **{f"{key}__in": [row.identifier for row in valid]}
             )
         }
 
@@ -57,11 +59,14 @@ class DocumentWriter:
         for row in valid:
             document = existing.get(row.identifier)
             if document is None:
-                creates.append(HeritageDocument(**row.values))
+                document = self.model(**row.values)
+                if self._invalid(row, document):
+                    continue
+                creates.append(document)
                 row.action = "create"
                 continue
             row.changed = _changes(document, row.values)
-            refused = CREATE_ONLY & set(row.changed)
+            refused = self.kind.create_only & set(row.changed)
             if refused:
                 row.error(
                     ", ".join(sorted(refused)),
@@ -75,20 +80,23 @@ class DocumentWriter:
                 continue
             for name in row.changed:
                 setattr(document, name, row.values[name])
+            if self._invalid(row, document):
+                row.changed = []
+                continue
             document.updated = timezone.now()
             updates.append(document)
             fields.update(row.changed)
             row.action = "update"
-            if document.status == DocumentStatus.ONLINE:
+            if getattr(document, "status", None) == DocumentStatus.ONLINE:
                 self.reindex.append(document.pk)
-            if document.ocfl_object_id:
+            if getattr(document, "ocfl_object_id", None):
                 self.described.append(document.pk)
 
         # Write them, with a history row for each.
         if creates:
             bulk_create_with_history(
                 creates,
-                HeritageDocument,
+                self.model,
                 batch_size=500,
                 default_user=self.user,
                 default_change_reason=self.change_reason,
@@ -96,7 +104,7 @@ class DocumentWriter:
         if updates:
             bulk_update_with_history(
                 updates,
-                HeritageDocument,
+                self.model,
                 sorted(fields | {"updated"}),
                 batch_size=500,
                 default_user=self.user,
@@ -106,6 +114,17 @@ class DocumentWriter:
             if row.errors:
                 row.action = "invalid"
         return rows
+
+    def _invalid(self, row, record):
+        """Check ``record`` whole, the row's values with its others; report."""
+        problems = self.kind.problems_of(record)
+        for problem in problems:
+            row.error(self.kind.header_of(problem.field), problem)
+        return bool(problems)
+
+
+# The name it had when documents were all it wrote.
+DocumentWriter = RecordWriter
 
 
 def _changes(document, values):

@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.export import export_catalog
+from disan.catalog.importing.kinds import KINDS
 
 
 class Command(BaseCommand):
     help = (
-        "Write every document of the catalog to FILE (.csv or .xlsx) with the "
-        "columns `disan import` reads."
+        "Write every document of the catalog, or with --kind files every "
+        "archival file, to FILE (.csv or .xlsx) with the columns `disan import` "
+        "reads."
     )
 
     def add_arguments(self, parser):
@@ -20,10 +22,19 @@ class Command(BaseCommand):
             default="vi",
             help="language of the headers (default vi)",
         )
+        parser.add_argument(
+            "--kind",
+            choices=list(KINDS),
+            default="documents",
+            help="write documents (default) or archival files (hồ sơ)",
+        )
 
     def handle(self, *args, **options):
         try:
-            count = export_catalog(options["file"], language=options["headers"])
+            kind = KINDS[options["kind"]]
+            count = export_catalog(
+                options["file"], language=options["headers"], kind=kind
+            )
         except (InventoryFileError, OSError) as err:
             raise CommandError(str(err)) from err
-        self.stdout.write(f"Wrote {count} documents to {options['file']}")
+        self.stdout.write(f"Wrote {count} {kind.noun} to {options['file']}")

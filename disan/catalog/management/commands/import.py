@@ -6,13 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.export import write_template
+from disan.catalog.importing.kinds import DOCUMENTS, KINDS
 from disan.catalog.importing.service import import_inventory
 
 
 class Command(BaseCommand):
     help = (
-        "Import a CSV or XLSX inventory of documents (headers in Vietnamese or "
-        "English; legacy Vietnamese encodings read). Nothing is written unless "
+        "Import a CSV or XLSX inventory of documents or of archival files "
+        "(headers in Vietnamese or English; legacy Vietnamese encodings read; "
+        "the headers tell which, or --kind). Nothing is written unless "
         "every row is valid, or --valid-only is given. With --template, write "
         "an empty inventory with every column to FILE instead."
     )
@@ -43,13 +45,20 @@ class Command(BaseCommand):
             default="vi",
             help="language of the template's headers (default vi)",
         )
+        parser.add_argument(
+            "--kind",
+            choices=list(KINDS),
+            help="what the inventory lists: documents or files (hồ sơ); "
+            "default: told by the headers (documents for a template)",
+        )
         parser.add_argument("--chunk-size", type=int, default=1000)
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
+        kind = KINDS.get(options["kind"])
         if options["template"]:
             try:
-                write_template(options["file"], options["headers"])
+                write_template(options["file"], options["headers"], kind or DOCUMENTS)
             except (InventoryFileError, OSError) as err:
                 raise CommandError(str(err)) from err
             self.stdout.write(f"Wrote an empty inventory to {options['file']}")
@@ -63,6 +72,7 @@ class Command(BaseCommand):
                 valid_only=options["valid_only"],
                 on_row=on_row,
                 chunk_size=max(1, options["chunk_size"]),
+                kind=kind,
             )
         except InventoryFileError as err:
             raise CommandError(str(err)) from err

@@ -1,0 +1,236 @@
+"""The two kinds of inventory: documents (tài liệu) and archival files (hồ sơ).
+
+A kind holds what differs between them: its columns, its model, the field a
+re-import updates by, how a written date fills the model's date fields, and
+the catalog rules a row is checked by. Reading, the report, the all-or-nothing
+transaction and export are shared.
+"""
+
+import datetime
+import re
+from functools import cached_property
+
+from disan.catalog.importing.columns import COLUMNS
+from disan.catalog.importing.exceptions import InventoryFileError
+from disan.catalog.importing.file_columns import FILE_COLUMNS
+from disan.catalog.importing.values import CellError, bare, fold
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Kind:
+    """What one kind of inventory imports into, and how."""
+
+    name = ""
+    noun = ""
+    columns = ()
+    # The model field a re-import finds its record by.
+    key = ""
+    # Related records an export writes a cell of.
+    related = ()
+
+    def model(self):
+        raise NotImplementedError
+
+    def missing_columns(self, fields):
+        """Return what a header with columns for ``fields`` lacks."""
+        return [
+            f"no '{column.header}' ({column.names[1]}) column"
+            for column in self.columns
+            if column.required and column.field not in fields
+        ]
+
+    @cached_property
+    def index(self):
+        """Every accepted header name (folded, and bare) -> its column."""
+        table = {}
+        for column in self.columns:
+            for name in (column.field, *column.names):
+                table.setdefault(fold(name), column)
+                table.setdefault(bare(name), column)
+        return table
+
+    def column_for(self, name):
+        return self.index.get(fold(name))
+
+    def queryset(self):
+        """Return the records a re-import looks its rows up in."""
+        return self.model().objects.all()
+
+    def model_fields(self):
+        return {field.name for field in self.model()._meta.concrete_fields}
+
+    def export_columns(self):
+        """Return the columns written on export and in templates."""
+        fields = self.model_fields()
+        return [column for column in self.columns if column.field in fields]
+
+    @cached_property
+    def create_only(self):
+        return {column.field for column in self.columns if column.create_only}
+
+    def date_values(self, parsed):
+        """Return the model values a date as written adds, besides the text."""
+        return {}
+
+    def finish(self, row, refs, lookups):
+        """Set ``row.identifier`` and check the row against the catalog's rules.
+
+        ``refs`` holds the cells read for columns that are not model fields.
+        """
+        raise NotImplementedError
+
+    def problems_of(self, record):
+        """Return the catalog's problems with a record about to be written."""
+        return []
+
+    def header_of(self, field):
+        """Return the header of the column for ``field``, or ``field`` itself."""
+        for column in self.columns:
+            if column.field == field:
+                return column.header
+        return field
+
+
+class Documents(Kind):
+    name = "documents"
+    noun = "documents"
+    columns = COLUMNS
+    key = "identifier"
+    related = ("holding_unit", "collection", "archival_file")
+
+    def model(self):
+        from disan.catalog.models import HeritageDocument
+
+        return HeritageDocument
+
+    def date_values(self, parsed):
+        return {
+            "year_start": parsed.year_start,
+            "year_end": parsed.year_end,
+            "date_edtf": parsed.edtf,
+        }
+
+    def finish(self, row, refs, lookups):
+        from disan.catalog.validation import check_document
+
+        row.identifier = row.values.get("identifier", "")
+        if not row.identifier:
+            row.error(self.columns[0].header, "missing; every row needs an identifier")
+        if not row.errors:
+            for problem in check_document(row.values):
+                row.error(problem.field, problem)
+
+
+class Files(Kind):
+    name = "files"
+    noun = "archival files"
+    columns = FILE_COLUMNS
+    key = "file_code"
+    related = ("fonds__holding_unit", "series")
+
+    def model(self):
+        from disan.catalog.models import ArchivalFile
+
+        return ArchivalFile
+
+    def queryset(self):
+        return self.model().objects.select_related(*self.related)
+
+    def export_columns(self):
+        return list(self.columns)
+
+    def missing_columns(self, fields):
+        """A file is found by its code, or by the three parts it is made of."""
+        missing = super().missing_columns(fields)
+        parts = ("agency_code", "year", "file_number")
+        if "file_code" not in fields and not all(part in fields for part in parts):
+            missing.append(
+                f"no '{self.header_of('file_code')}' (file code) column, nor "
+                + ", ".join(f"'{self.header_of(part)}'" for part in parts)
+            )
+        return missing
+
+    def date_values(self, parsed):
+        """The first and last day of a date written to the day, as dates."""
+        if parsed.calendar != "gregorian":
+            return {}
+        ends = parsed.edtf.split("/")
+        if not all(_DAY.fullmatch(end) for end in ends):
+            return {}
+        days = [datetime.date.fromisoformat(end) for end in ends]
+        return {"start_date": days[0], "end_date": days[-1]}
+
+    def finish(self, row, refs, lookups):
+        from disan.catalog.validation import compose_file_code
+
+        values = row.values
+        fonds_code, series_code = values.pop("fonds", ""), values.pop("series", "")
+        if fonds_code:
+            try:
+                values["fonds"] = lookups.fonds(fonds_code, refs.get("holding_unit"))
+            except CellError as err:
+                row.error(self.header_of("fonds"), err)
+        else:
+            row.error(self.header_of("fonds"), "missing; every file is in a fonds")
+        if series_code and values.get("fonds") is not None:
+            try:
+                values["series"] = lookups.series(values["fonds"], series_code)
+            except CellError as err:
+                row.error(self.header_of("series"), err)
+
+        given = values.pop("file_code", "")
+        parts = [values.get(name) for name in ("agency_code", "year", "file_number")]
+        if all(part not in (None, "") for part in parts):
+            values["file_code"] = compose_file_code(*parts)
+            if given and given != values["file_code"]:
+                row.error(
+                    self.header_of("file_code"),
+                    f"'{given}' is not the agency code, year and file number "
+                    f"joined ({values['file_code']}); correct one or the other",
+                )
+        row.identifier = values.get("file_code") or given
+        # The catalog's rules are checked on the whole record, the row's
+        # values over the stored ones (or the defaults), when it is written.
+
+    def problems_of(self, record):
+        from disan.catalog.validation import check_archival_file, instance_values
+
+        return check_archival_file(instance_values(record))
+
+
+DOCUMENTS = Documents()
+FILES = Files()
+KINDS = {kind.name: kind for kind in (DOCUMENTS, FILES)}
+
+
+def detect_kind(header, source):
+    """Return the kind of inventory a header row names.
+
+    A header with columns only a file inventory has (“Thời hạn bảo quản”,
+    “Mã phông”…) and none only a document inventory has is a file
+    inventory; one with both is refused, asking for ``--kind``; any other
+    is a document inventory, as every inventory was before files were.
+    """
+    names = [name for name in header if name]
+    file_only = [
+        name
+        for name in names
+        if FILES.column_for(name) and not DOCUMENTS.column_for(name)
+    ]
+    document_only = [
+        name
+        for name in names
+        if DOCUMENTS.column_for(name) and not FILES.column_for(name)
+    ]
+    if file_only and document_only:
+        raise InventoryFileError(
+            source,
+            "the header names columns of a document inventory ("
+            + ", ".join(document_only)
+            + ") and of a file inventory ("
+            + ", ".join(file_only)
+            + "); give --kind documents or --kind files",
+            "header row",
+        )
+    return FILES if file_only else DOCUMENTS

@@ -1,0 +1,404 @@
+"""`disan import` of file inventories (mục lục hồ sơ), template and export."""
+
+import csv
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from disan.catalog.importing.export import headers
+from disan.catalog.importing.kinds import DOCUMENTS, FILES
+from disan.catalog.importing.service import import_inventory
+from disan.catalog.models import ArchivalFile, Fonds, HeritageDocument, Series
+from tests.catalog.conftest import make_file, make_unit
+from tests.catalog.test_export import INJECTION, read_csv, read_xlsx
+from tests.catalog.test_import import rows_of, write
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Mã phông",
+    "Mã nhóm hồ sơ",
+    "Mã hồ sơ",
+    "Mã định danh cơ quan",
+    "Năm hình thành hồ sơ",
+    "Số và ký hiệu hồ sơ",
+    "Tiêu đề hồ sơ",
+    "Thời gian",
+    "Thời hạn bảo quản",
+    "Chế độ sử dụng",
+    "Ngôn ngữ",
+    "Từ khóa",
+    "Tổng số văn bản",
+    "Số lượng tờ",
+    "Mức độ tin cậy",
+    "Mã hồ sơ giấy",
+    "Ghi chú",
+]
+AGENCY = "000.00.31.H26"
+ROWS = [
+    [
+        "P-01",
+        "NHS-01",
+        f"{AGENCY}.2024.15",
+        AGENCY,
+        "2024",
+        "15",
+        "Hồ sơ xếp hạng di tích đình Đông Ngạc, quận Bắc Từ Liêm",
+        "Từ 03/01/2024 đến 28/11/2024",
+        "Vĩnh viễn",
+        "Công khai",
+        "Tiếng Việt",
+        "di tích; xếp hạng; đình Đông Ngạc",
+        "12",
+        "48",
+        "Số hóa từ bản giấy",
+        "HSG-2024-15",
+        "",
+    ],
+    [
+        "P-01",
+        "",
+        f"{AGENCY}.2024.16.VP",
+        AGENCY,
+        "2024",
+        "16.VP",
+        "Hồ sơ tổ chức lễ hội Gióng đền Sóc",
+        "2024",
+        "70 năm",
+        "hạn chế",
+        "vi",
+        "lễ hội",
+        "5",
+        "20",
+        "bản gốc điện tử",
+        "",
+        "Giấy ố vàng",
+    ],
+    [
+        "P-01",
+        "NHS-01",
+        "",
+        AGENCY,
+        "2023",
+        "3",
+        "Hồ sơ tu bổ Văn Miếu - Quốc Tử Giám",
+        "12/2023",
+        "20",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "hỗn hợp",
+        "",
+        "",
+    ],
+]
+
+
+@pytest.fixture
+def fonds():
+    fonds = Fonds.objects.create(
+        holding_unit=make_unit(),
+        code="P-01",
+        name="Phông Sở Văn hóa và Thể thao Hà Nội",
+    )
+    Series.objects.create(fonds=fonds, code="NHS-01", title="Di tích")
+    return fonds
+
+
+def csv_lines(rows):
+    lines = []
+    for row in rows:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(row)
+        lines.append(buffer.getvalue().rstrip("\r\n"))
+    return lines
+
+
+def write_inventory(tmp_path, name, rows, encoding="utf-8"):
+    if name.endswith(".xlsx"):
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(tmp_path / name)
+        return tmp_path / name
+    return write(tmp_path, name, csv_lines(rows), encoding)
+
+
+def errors_by_line(rows):
+    return {row.line: row.errors for row in rows if row.errors}
+
+
+@pytest.mark.parametrize("name", ["mục lục hồ sơ.csv", "mục lục hồ sơ.xlsx"])
+def test_a_vietnamese_file_inventory_creates_files(tmp_path, fonds, name):
+    path = write_inventory(tmp_path, name, [HEADER, *ROWS])
+    summary, rows = rows_of(path)
+
+    assert [row.errors for row in rows] == [[], [], []]
+    assert (summary.kind, summary.created, summary.written) == ("files", 3, True)
+    assert not HeritageDocument.objects.exists()
+    first = ArchivalFile.objects.get(file_code=f"{AGENCY}.2024.15")
+    assert (first.fonds, first.series.code) == (fonds, "NHS-01")
+    assert first.title == "Hồ sơ xếp hạng di tích đình Đông Ngạc, quận Bắc Từ Liêm"
+    assert first.date_written == "Từ 03/01/2024 đến 28/11/2024"
+    assert (first.start_date, first.end_date) == (
+        datetime.date(2024, 1, 3),
+        datetime.date(2024, 11, 28),
+    )
+    assert (first.retention, first.access_mode, first.languages) == (
+        "permanent",
+        "public",
+        ["vi"],
+    )
+    assert first.keywords == ["di tích", "xếp hạng", "đình Đông Ngạc"]
+    assert (first.document_count, first.sheet_count) == (12, 48)
+    assert (first.reliability, first.paper_file_code) == ("digitized", "HSG-2024-15")
+    assert first.history.first().history_change_reason == f"import {name}"
+    second = ArchivalFile.objects.get(file_code=f"{AGENCY}.2024.16.VP")
+    assert (second.retention, second.access_mode, second.series) == (
+        "70",
+        "conditional",
+        None,
+    )
+    # A year is no day: the start and end days stay empty.
+    assert (second.date_written, second.start_date) == ("2024", None)
+    assert second.note == "Giấy ố vàng"
+    third = ArchivalFile.objects.get(file_code=f"{AGENCY}.2023.3")
+    assert (third.retention, third.reliability) == ("20", "mixed")
+
+
+def numbered(row, number, **cells):
+    """``row`` as file ``number`` (no file code), with ``cells`` by header."""
+    row = list(row)
+    row[2], row[5] = "", number
+    for header, value in cells.items():
+        row[HEADER.index(header.replace("_", " "))] = value
+    return row
+
+
+BAD_ROWS = [
+    # Retention no circular knows.
+    numbered(ROWS[1], "21", Thời_hạn_bảo_quản="15 năm"),
+    # Digitized, without the code of its paper file.
+    numbered(ROWS[0], "22", Mức_độ_tin_cậy="số hóa", Mã_hồ_sơ_giấy=""),
+    # A fonds that is not on record.
+    numbered(ROWS[2], "23", Mã_phông="P-99"),
+    # A file code that is not the agency code, year and number joined.
+    numbered(ROWS[2], "24", Mã_hồ_sơ=f"{AGENCY}.2023.4"),
+]
+
+
+def test_bad_rows_roll_everything_back_naming_their_columns(tmp_path, fonds):
+    rows = [HEADER, ROWS[0], *BAD_ROWS]
+    path = write_inventory(tmp_path, "a.csv", rows)
+    summary, results = rows_of(path)
+
+    assert (summary.created, summary.invalid, summary.written) == (1, 4, False)
+    assert not ArchivalFile.objects.exists()
+    assert errors_by_line(results) == {
+        3: [
+            {
+                "column": "Thời hạn bảo quản",
+                "message": "'15 năm' is not one of: permanent, 70, 50, 30, 20, 10, "
+                "other (or their Vietnamese names)",
+            }
+        ],
+        4: [
+            {
+                "column": "Mã hồ sơ giấy",
+                "message": "A digitized file must carry the code of its paper file.",
+            }
+        ],
+        5: [
+            {
+                "column": "Mã phông",
+                "message": "no fonds 'P-99'; create the fonds in the staff "
+                "interface first or correct its number",
+            }
+        ],
+        6: [
+            {
+                "column": "Mã hồ sơ",
+                "message": f"'{AGENCY}.2023.4' is not the agency code, year and "
+                f"file number joined ({AGENCY}.2023.24); correct one or the other",
+            }
+        ],
+    }
+
+
+def test_the_model_rules_name_their_column(tmp_path, fonds):
+    row = ROWS[2][:3] + ["H26", "2999", "15/VP"] + ROWS[2][6:]
+    path = write_inventory(tmp_path, "a.csv", [HEADER, row])
+    summary, results = rows_of(path)
+    columns = [error["column"] for error in results[0].errors]
+    assert columns == [
+        "Mã định danh cơ quan",
+        "Năm hình thành hồ sơ",
+        "Số và ký hiệu hồ sơ",
+    ]
+    assert results[0].errors[0]["message"].startswith("Agency code “H26” is not")
+
+
+def test_valid_only_writes_the_valid_rows(tmp_path, fonds):
+    path = write_inventory(tmp_path, "a.csv", [HEADER, *ROWS, *BAD_ROWS])
+    summary, rows = rows_of(path, valid_only=True)
+    assert (summary.created, summary.invalid, summary.written) == (3, 4, True)
+    assert ArchivalFile.objects.count() == 3
+
+
+def test_dry_run_checks_everything_and_writes_nothing(tmp_path, fonds, capsys):
+    path = write_inventory(tmp_path, "a.csv", [HEADER, *ROWS])
+    call_command("import", str(path), "--dry-run")
+    assert "3 rows, 3 new" in capsys.readouterr().out
+    assert not ArchivalFile.objects.exists()
+
+
+def test_reimport_updates_by_file_code(tmp_path, fonds):
+    import_inventory(write_inventory(tmp_path, "a.csv", [HEADER, *ROWS]))
+    changed = list(ROWS[1])
+    changed[6] = "Hồ sơ tổ chức lễ hội Gióng đền Sóc năm 2024"
+    path = write_inventory(tmp_path, "b.csv", [HEADER, ROWS[0], changed])
+    summary, rows = rows_of(path)
+
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, 1)
+    assert rows[1].changed == ["title"]
+    updated = ArchivalFile.objects.get(file_code=f"{AGENCY}.2024.16.VP")
+    assert updated.title.endswith("năm 2024")
+    assert updated.history.count() == 2
+    assert ArchivalFile.objects.count() == 3
+
+
+def test_an_update_is_checked_against_the_stored_file(tmp_path, fonds):
+    make_file(
+        fonds.holding_unit,
+        number="15",
+        reliability="digitized",
+        paper_file_code="HSG-15",
+    )
+    path = write_inventory(
+        tmp_path,
+        "a.csv",
+        [
+            ["Mã phông", "Mã hồ sơ", "Mã hồ sơ giấy", "Ghi chú"],
+            ["P-01", f"{AGENCY}.2024.15", "", "Đã kiểm tra"],
+        ],
+    )
+    summary, rows = rows_of(path)
+    assert (rows[0].errors, summary.updated) == ([], 1)
+    assert ArchivalFile.objects.get().note == "Đã kiểm tra"
+
+
+def test_a_fonds_number_two_units_use_needs_the_unit(tmp_path, fonds):
+    other = make_unit("thu-vien-ha-noi", "Thư viện Hà Nội")
+    Fonds.objects.create(holding_unit=other, code="P-01", name="Phông Thư viện")
+    path = write_inventory(tmp_path, "a.csv", [HEADER, ROWS[1]])
+    summary, rows = rows_of(path, dry_run=True)
+    assert rows[0].errors == [
+        {
+            "column": "Mã phông",
+            "message": "fonds 'P-01' is held by more than one unit (Bảo tàng Hà "
+            "Nội, Thư viện Hà Nội); add a 'Đơn vị lưu giữ' (holding unit) column "
+            "to say which",
+        }
+    ]
+    path = write_inventory(
+        tmp_path, "b.csv", [["Đơn vị lưu giữ", *HEADER], ["Thư viện Hà Nội", *ROWS[1]]]
+    )
+    summary, rows = rows_of(path)
+    assert ArchivalFile.objects.get().fonds.holding_unit == other
+
+
+def test_headers_tell_a_file_inventory_from_a_document_inventory(tmp_path, fonds):
+    english = ["fonds", "file code", "agency code", "year", "file number", "title"]
+    path = write_inventory(
+        tmp_path, "a.csv", [english, ["P-01", "", AGENCY, "2024", "15", "Hồ sơ"]]
+    )
+    assert import_inventory(path).kind == "files"
+
+    path = write_inventory(tmp_path, "b.csv", [["Mã tài liệu", "Tiêu đề"], ["A", "B"]])
+    assert import_inventory(path).kind == "documents"
+
+    ambiguous = ["Mã tài liệu", "Mã hồ sơ", "Tiêu đề", "Thời hạn bảo quản"]
+    path = write_inventory(tmp_path, "c.csv", [ambiguous, ["A", "", "B", "20"]])
+    with pytest.raises(CommandError) as caught:
+        call_command("import", str(path))
+    assert str(caught.value) == (
+        "c.csv, header row: the header names columns of a document inventory "
+        "(Mã tài liệu) and of a file inventory (Thời hạn bảo quản); give --kind "
+        "documents or --kind files"
+    )
+    # --kind settles it: the other kind's columns are then unknown.
+    with pytest.raises(CommandError, match="unknown column 'Mã tài liệu'"):
+        call_command("import", str(path), "--kind", "files")
+    with pytest.raises(CommandError, match="unknown column 'Thời hạn bảo quản'"):
+        call_command("import", str(path), "--kind", "documents")
+
+
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+def test_a_legacy_encoded_file_inventory_lands_as_nfc(tmp_path, fonds, encoding):
+    path = write_inventory(tmp_path, f"{encoding}.csv", [HEADER, *ROWS], encoding)
+    summary, rows = rows_of(path)
+    assert (summary.encoding, summary.kind, summary.created) == (encoding, "files", 3)
+    titles = sorted(ArchivalFile.objects.values_list("title", flat=True))
+    assert titles == sorted(row[6] for row in ROWS)
+    first = ArchivalFile.objects.get(file_code=f"{AGENCY}.2024.15")
+    assert first.keywords == ["di tích", "xếp hạng", "đình Đông Ngạc"]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_file_template_has_every_column_and_no_rows(tmp_path, suffix, language):
+    path = tmp_path / f"mẫu hồ sơ{suffix}"
+    call_command(
+        "import", str(path), "--template", "--kind", "files", "--headers", language
+    )
+    rows = read_csv(path) if suffix == ".csv" else read_xlsx(path)
+    assert rows == [headers(language, FILES)]
+    assert rows[0][:3] == (
+        ["Mã hồ sơ", "Mã phông", "Mã nhóm hồ sơ"]
+        if language == "vi"
+        else ["file code", "fonds", "series"]
+    )
+    assert headers(language, FILES) != headers(language, DOCUMENTS)
+    summary = import_inventory(path)
+    assert (summary.kind, summary.rows, summary.written) == ("files", 0, True)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_of_files_then_import_changes_nothing(tmp_path, fonds, suffix):
+    import_inventory(write_inventory(tmp_path, "a.csv", [HEADER, *ROWS]))
+    make_file(
+        fonds.holding_unit,
+        number="17",
+        title=INJECTION,
+        note="-- ghi chú",
+        keywords=["+84", "đình"],
+        retention="other",
+        retention_note="Đến khi hết hiệu lực",
+        backup_mode=True,
+        backup_status="backed_up",
+    )
+    path = tmp_path / f"xuất hồ sơ{suffix}"
+    call_command("export-catalog", str(path), "--kind", "files")
+
+    rows = read_csv(path) if suffix == ".csv" else read_xlsx(path)
+    assert rows[0] == headers("vi", FILES)
+    assert len(rows) == 5
+    exported = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    injected = exported[f"{AGENCY}.2024.17"]
+    assert injected["Tiêu đề hồ sơ"] == "'" + INJECTION
+    assert injected["Ghi chú"] == "'-- ghi chú"
+    assert injected["Từ khóa"] == "'+84; đình"
+    assert injected["Chế độ dự phòng"] == "có"
+    assert exported[f"{AGENCY}.2024.15"]["Mã nhóm hồ sơ"] == "NHS-01"
+    assert exported[f"{AGENCY}.2024.15"]["Thời gian bắt đầu"] == "03/01/2024"
+
+    summary, results = rows_of(path)
+    assert [row.errors for row in results] == [[]] * 4
+    assert (summary.kind, summary.unchanged, summary.updated) == ("files", 4, 0)
+    assert ArchivalFile.objects.get(file_code=f"{AGENCY}.2024.17").title == INJECTION

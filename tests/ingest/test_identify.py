@@ -175,14 +175,45 @@ def test_png_named_jpg_is_an_extension_mismatch(tmp_path):
     )
 
 
-def test_text_file_is_unsupported(tmp_path):
-    path = tmp_path / "ghi chú.txt"
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("ghi chú.txt", "a text file"),
+        ("ABOUT.md", "a text file"),
+        ("README.MARKDOWN", "a text file"),
+        ("mô tả.docx", "a word-processor document"),
+        ("danh mục.xlsx", "a spreadsheet"),
+    ],
+)
+def test_notes_and_office_files_are_refused_as_not_scans(tmp_path, name, kind):
+    path = tmp_path / name
     path.write_text("Đây là ghi chú, không phải ảnh.", encoding="utf-8")
     error = rejection(path)
     assert error.code == "unsupported_format"
     assert str(error) == (
-        "ghi chú.txt is not in an accepted format: Disan takes JPEG, PNG, TIFF, "
+        f"{name} is not an image or PDF: it is {kind}, so it is not ingested. "
+        "Keep notes about a document out of its folder, or put them in its "
+        "metadata."
+    )
+
+
+def test_a_file_of_unknown_format_is_asked_to_be_converted(tmp_path):
+    path = tmp_path / "trang 1.heic"
+    path.write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(64))
+    error = rejection(path)
+    assert error.code == "unsupported_format"
+    assert str(error) == (
+        "trang 1.heic is not in an accepted format: Disan takes JPEG, PNG, TIFF, "
         "JPEG 2000 or PDF files. Convert it to TIFF or PDF and ingest it again."
+    )
+
+
+def test_text_named_as_an_image_keeps_the_accepted_format_advice(tmp_path):
+    path = tmp_path / "trang.jpg"
+    path.write_text("không phải ảnh", encoding="utf-8")
+    error = rejection(path)
+    assert str(error).startswith(
+        "trang.jpg is not in an accepted format although its name ends in .jpg"
     )
 
 

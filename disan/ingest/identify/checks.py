@@ -41,11 +41,35 @@ def checked_size(path, name):
     return size
 
 
+# Files that are plainly not scans, by extension: their refusal says what
+# they are rather than asking to convert them.
+NOT_SCANS = {
+    **dict.fromkeys(
+        (".txt", ".text", ".md", ".markdown", ".rst", ".log", ".csv", ".tsv"),
+        "a text file",
+    ),
+    **dict.fromkeys((".json", ".xml", ".yaml", ".yml"), "a data file"),
+    **dict.fromkeys((".htm", ".html"), "a web page"),
+    **dict.fromkeys(
+        (".doc", ".docx", ".odt", ".rtf", ".pages"), "a word-processor document"
+    ),
+    **dict.fromkeys((".xls", ".xlsx", ".ods", ".numbers"), "a spreadsheet"),
+}
+
+
 def check_extension(name, family):
     """Refuse content in no accepted family, or named as another family."""
     suffix = Path(name).suffix.lower()
     expected = EXTENSIONS.get(suffix)
     if not family:
+        kind = NOT_SCANS.get(suffix)
+        if kind and not expected:
+            raise RejectedFile(
+                "unsupported_format",
+                f"{name} is not an image or PDF: it is {kind}, so it is not "
+                "ingested. Keep notes about a document out of its folder, or "
+                "put them in its metadata.",
+            )
         detail = f" although its name ends in {suffix}" if expected else ""
         raise RejectedFile(
             "unsupported_format",

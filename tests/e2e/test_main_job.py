@@ -279,6 +279,13 @@ def test_portal_shows_and_finds_the_book_in_vietnamese(ingested, server):
         assert status == 200
         assert f"/documents/{book['id']}/" in body.decode(), query_text
 
+    # A query edited into the address, far past the box's 200 characters:
+    # the portal's own message, in Vietnamese, not the server's bare 414.
+    # 480 Hán characters take 4,320 bytes percent-encoded.
+    status, _, body = server.get("/search/?q=" + _quote("大南一統志卷之一" * 60))
+    assert status == 200
+    assert "Nội dung tìm kiếm dài 480 ký tự" in body.decode()
+
     status, _, body = server.get(f"/documents/{book['id']}/")
     page = body.decode()
     assert status == 200

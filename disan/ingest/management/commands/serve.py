@@ -88,6 +88,12 @@ class Command(BaseCommand):
                 str(options["threads"]),
                 "--graceful-timeout",
                 "10",
+                # gunicorn's longest request line (its default is 4094
+                # bytes): a search query edited into the address, past the
+                # box's limit, gets the portal's own message instead of a
+                # bare "URI Too Long" (a Vietnamese letter is 9 bytes there).
+                "--limit-request-line",
+                "8190",
                 # One control socket per server, not gunicorn's shared default.
                 "--control-socket",
                 str(run_dir() / f"gunicorn-{options['port']}.ctl"),

@@ -279,8 +279,13 @@ _VIQR_LETTER = re.compile(
     r"|(?P<vowel>[aeiouyAEIOUY])(?P<shape>[(^+])?"
     r"(?:(?P<tone>[?.](?=\w|\\|[ \t]+[a-z])|['`~])"
     # A dot or "?" before a capital: a tone or punctuation, by the word.
-    r"|(?P<either>[?.](?=[ \t]+[A-Z])))?"
+    r"|(?P<either>[?.](?=[ \t]+[A-Z]))"
+    # A "?" that ends the text, a line or a cell: a hook or a question mark.
+    r"|(?P<final>\?(?=[ \t]*(?:[\r\n,;\"]|\Z))))?"
 )
+# Words that end a question and end in a vowel: their final "?" is a
+# question mark ("Co' pha?i chu+a?" is "Có phải chưa?").
+_QUESTION_WORDS = {"chưa", "sao", "ai", "đâu", "ư"}
 _LAST_WORD = re.compile(r"[^\W\d_]*$")
 _VIQR_HINT = re.compile(r"[aeiouyAEIOUY](?:[(^+]['`?~.]?|['`?~.]\w)|\b[dD][dD]\w")
 
@@ -301,12 +306,20 @@ def viqr_to_unicode(text):
     ends is capitalized and takes the tone as a Vietnamese syllable with
     one tone: names are written in capitalized words ("Tu+. DDu+'c" is
     "Tự Đức", "Thu? DDu+'c" is "Thủ Đức"), while "ddo^. Chu+a" and
-    "No^.i. Chu+a" end a sentence. Otherwise the mark is punctuation. A
-    backslash keeps a mark literal.
+    "No^.i. Chu+a" end a sentence. A question mark that ends the text, a
+    line or a cell (before a comma, semicolon or double quote) is a hook
+    tone when the word it ends takes it as a syllable with one tone ("Mo^
+    ta?" is "Mô tả"), unless the word is one that ends a question ("chu+a?",
+    "dda^u?", "ai?", "sao?"); a word with a tone already keeps it as
+    punctuation ("no^.i?"). Otherwise the mark is punctuation. A backslash
+    keeps a mark literal.
 
-    # Limitation: VIQR itself is ambiguous here. A dot-below or hook tone
-    # on the last word of a sentence or line ("ma." at the end) is read as
-    # punctuation: write "ma.\\." (tone, then an escaped dot). A
+    # Limitation: VIQR itself is ambiguous here. A dot-below tone on the
+    # last word of a sentence or line ("ma." at the end) is read as
+    # punctuation: write "ma.\\." (tone, then an escaped dot). A question
+    # mark before a space and a lowercase word is read as a hook ("chu+a?
+    # ro^`i" is "chửa rồi"), and so is one ending a question on a word that
+    # takes a hook ("ddi?" at the end is "đỉ"): write "ddi\\?". A
     # capitalized word without a tone that ends a sentence before another
     # capital ("Ha` Ta^y. Chu+a") takes the dot as its tone: write
     # "Ta^y\\." for a literal dot.
@@ -322,15 +335,21 @@ def viqr_to_unicode(text):
             return match[0]
         tone = _VIQR_TONE.get(match["tone"] or "", "")
         toned = unicodedata.normalize("NFC", match["vowel"] + shape + tone)
-        mark = match["either"]
+        mark = match["either"] or match["final"]
         if not mark:
             return toned
         # The word this letter ends: the letters before it, decoded.
         before = match.string[: match.start()]
         start = max(before.rfind(" "), before.rfind("\t")) + 1
-        word = _LAST_WORD.search(viqr_to_unicode(before[start:]))[0] + toned
+        # (A letter after them lets a tone mark they end read as a tone.)
+        stem = viqr_to_unicode(before[start:] + "a")[:-1]
+        word = _LAST_WORD.search(stem)[0] + toned
         with_tone = unicodedata.normalize("NFC", word + _VIQR_TONE[mark])
-        if word[:1].isupper() and is_vietnamese_syllable(with_tone):
+        if match["final"]:
+            takes_tone = word.casefold() not in _QUESTION_WORDS
+        else:
+            takes_tone = word[:1].isupper()
+        if takes_tone and is_vietnamese_syllable(with_tone):
             return unicodedata.normalize("NFC", toned + _VIQR_TONE[mark])
         return toned + mark
 

@@ -196,6 +196,29 @@ def test_viqr_punctuation_and_escapes():
 @pytest.mark.parametrize(
     ("viqr", "meant"),
     [
+        # A hook that ends the text, a line or a cell is a tone...
+        ("Mo^ ta?", "Mô tả"),
+        ("Mo^ ta?  ", "Mô tả  "),
+        (
+            "Ma~ ta`i lie^.u,Mo^ ta?\r\nHN-01,Ba?n in\n",
+            "Mã tài liệu,Mô tả\r\nHN-01,Bản in\n",
+        ),
+        ('"Mo^ ta?";Ghi chu\'', '"Mô tả";Ghi chú'),
+        ("Thu? DDu+'c,Ba?n in\tSo^ng Ca?", "Thủ Đức,Bản in\tSông Cả"),
+        # ...but a question mark after a word with a tone already, after a
+        # consonant, or after a word that ends questions.
+        ("Ha` No^.i?", "Hà Nội?"),
+        ("Co' pha?i kho^ng?", "Có phải không?"),
+        ("Co' pha?i chu+a?", "Có phải chưa?"),
+        ("Ddi dda^u?\nVe^` nha`", "Đi đâu?\nVề nhà"),
+        ("Ai?,Sao?", "Ai?,Sao?"),
+        ("ddi\\?", "đi?"),
+        # A question mark before a space: punctuation before a capital
+        # after a word that ends questions or is not capitalized, a hook
+        # before a lowercase word.
+        ("Anh co' kho^ng? Co'.", "Anh có không? Có."),
+        ("Ddi dda^u? Ve^` nha`.", "Đi đâu? Về nhà."),
+        ("thu? ddo^", "thủ đô"),
         # A name's dot or hook before the next capitalized word is a tone.
         ("Tu+. DDu+'c na(m thu+' 20", "Tự Đức năm thứ 20"),
         ("TU+. DDU+'C NA(M THU+' 20", "TỰ ĐỨC NĂM THỨ 20"),

@@ -79,6 +79,8 @@ def test_summary_counts_documents_pages_bytes_and_every_refusal(ingested):
         "pages": 21,
         "bytes": book_bytes + mixed_bytes + secret_bytes,
         "rejected": 3,
+        "documents_refused": 0,
+        "files_refused": 3,
         "failed_jobs": 0,
     }
     assert {doc["status"] for doc in docs.values()} == {"online"}

@@ -12,7 +12,7 @@ from django.db import transaction
 from disan.core.text import nfc
 from disan.ingest import pipeline
 from disan.ingest.discover import discover_batch
-from disan.ingest.exceptions import MetadataError
+from disan.ingest.exceptions import BatchPathError, MetadataError
 from disan.ingest.metadata import normalize_metadata
 from disan.ingest.models import Batch, Job, Rejection, Transfer
 
@@ -29,6 +29,15 @@ def start_batch(path, *, ocr=True, dispatch=None):
 
     dispatch = dispatch or send
     plan = discover_batch(Path(path))
+    if _holds_nothing(plan):
+        if plan.unpacked is not None:
+            shutil.rmtree(plan.unpacked, ignore_errors=True)
+        raise BatchPathError(
+            f"{nfc(str(path))} holds nothing to ingest: there are no page files "
+            "in it or in its sub-folders (hidden files and system files such as "
+            "Thumbs.db are skipped). Put the scans in it, one sub-folder per "
+            "document, and ingest again; no batch was recorded."
+        )
     batch = Batch.objects.create(source=nfc(str(Path(path).resolve())), ocr=ocr)
 
     # Items that belong to no document are refused up front.
@@ -57,6 +66,17 @@ def start_batch(path, *, ocr=True, dispatch=None):
     transaction.on_commit(lambda: [dispatch(job) for job in jobs])
     logger.info("Batch %s: %d document(s) queued from %s", batch.pk, len(jobs), path)
     return batch
+
+
+def _holds_nothing(plan):
+    """Whether the batch folder has no file at all to ingest or refuse.
+
+    Such a folder is refused before any batch is recorded: there is nothing
+    to audit, and a batch record would only say that it was empty.
+    """
+    return not plan.documents and all(
+        problem.code == "empty_folder" for problem in plan.problems
+    )
 
 
 def _stage(batch, number, folder, identifiers):

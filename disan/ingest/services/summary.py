@@ -1,10 +1,41 @@
 """What a batch did: documents, pages, bytes, refusals, failures."""
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.urls import reverse
 
 from disan.catalog.models import DocumentStatus
+from disan.ingest.discover import CSV_NAME
 from disan.ingest.models import Job
+
+# Refusals of a whole document folder: nothing of it went in.
+DOCUMENT_CODES = {
+    "metadata_invalid",
+    "duplicate_identifier",
+    "access_loosened",
+    "empty_folder",
+    "package_unreadable",
+}
+NO_FILE_ACCEPTED = "no_file_accepted"
+
+
+def refusal_kind(rejection):
+    """Whether ``rejection`` refused the whole batch, a document, or a file.
+
+    A bad ``metadata.csv`` or an invalid bag stops the whole batch; bad
+    metadata, a repeated identifier, a loosened access level or a folder
+    with no files stop one document; anything else is one file (or a
+    stray item) left out while its document went in.
+    """
+    if rejection.code.startswith("bag_") or (
+        rejection.code == "metadata_invalid"
+        and PurePath(rejection.path).name == CSV_NAME
+    ):
+        return "batch"
+    if rejection.code in DOCUMENT_CODES:
+        return "document"
+    return "file"
 
 
 def summarize(batch, base_url=None):
@@ -12,13 +43,25 @@ def summarize(batch, base_url=None):
     base_url = (base_url or settings.DISAN_BASE_URL).rstrip("/")
     documents = []
     failures = []
+    # Document folders whose every file was refused: no record was made.
+    emptied = []
     for transfer in batch.transfers.select_related("document").order_by("created"):
         document = transfer.document
         jobs = list(transfer.jobs.select_related("page").order_by("created"))
-        failures += [
-            _failure(transfer, job) for job in jobs if job.status == Job.Status.FAILED
-        ]
+        failed = [job for job in jobs if job.status == Job.Status.FAILED]
+        failures += [_failure(transfer, job) for job in failed]
         if document is None:
+            if jobs and not failed and all(job.status in Job.FINISHED for job in jobs):
+                emptied.append(
+                    {
+                        "path": transfer.source,
+                        "code": NO_FILE_ACCEPTED,
+                        "reason": f"No file of {PurePath(transfer.source).name} "
+                        "could be accepted (see the files refused), so the "
+                        "document was not ingested.",
+                        "refused": "document",
+                    }
+                )
             continue
         online = document.status == DocumentStatus.ONLINE
         ocr = [job for job in jobs if job.step == Job.Step.OCR]
@@ -61,9 +104,18 @@ def summarize(batch, base_url=None):
         )
 
     rejected = [
-        {"path": item.path, "code": item.code, "reason": item.reason}
+        {
+            "path": item.path,
+            "code": item.code,
+            "reason": item.reason,
+            "refused": refusal_kind(item),
+        }
         for item in batch.rejections.order_by("path")
     ]
+    refused_documents = sorted(
+        [item for item in rejected if item["refused"] == "document"] + emptied,
+        key=lambda item: item["path"],
+    )
     return {
         "batch": str(batch.pk),
         "source": batch.source,
@@ -73,10 +125,14 @@ def summarize(batch, base_url=None):
             "documents": len(documents),
             "pages": sum(item["pages"] for item in documents),
             "bytes": sum(item["bytes"] for item in documents),
+            # Every refusal listed under "rejected", of any kind.
             "rejected": len(rejected),
+            "documents_refused": len(refused_documents),
+            "files_refused": sum(1 for item in rejected if item["refused"] == "file"),
             "failed_jobs": len(failures),
         },
         "rejected": rejected,
+        "documents_refused": refused_documents,
         "failures": failures,
     }
 
@@ -120,13 +176,20 @@ def _failure(transfer, job):
     }
 
 
+def plural(count, word, words=None):
+    """``count`` and ``word`` agreeing in number: "1 page", "2 pages"."""
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
 def format_text(summary):
     """Render the summary for people, one fact a line."""
     totals = summary["totals"]
     lines = [
         f"Batch {summary['batch']}: {summary['source']}",
-        f"  documents: {totals['documents']}   pages: {totals['pages']}   "
-        f"bytes: {totals['bytes']:,}   rejected files: {totals['rejected']}",
+        f"  ingested: {plural(totals['documents'], 'document')}, "
+        f"{plural(totals['pages'], 'page')}, {plural(totals['bytes'], 'byte')}",
+        f"  refused: {plural(totals['documents_refused'], 'document')} "
+        f"(not ingested), {plural(totals['files_refused'], 'file')}",
     ]
     for doc in summary["documents"]:
         state = "changed" if doc["changed"] else "unchanged"
@@ -135,20 +198,32 @@ def format_text(summary):
         kept = doc["pages"] - sum(ocr.values())
         lines.append(
             f"  - {doc['identifier']} ({doc['status']}, {doc['access_level']}, "
-            f"{state}): {doc['pages']} pages, "
-            f"{doc['bytes']:,} bytes, OCR {ocr['done']} done"
+            f"{state}): {plural(doc['pages'], 'page')}, "
+            f"{plural(doc['bytes'], 'byte')}, OCR {ocr['done']} done"
             + (f", {ocr['skipped']} skipped" if ocr["skipped"] else "")
             + (f", {kept} kept from before" if kept > 0 and doc["changed"] else "")
         )
         if doc["url"]:
             lines.append(f"      {doc['url']}")
         lines += [f"      note: {note}" for note in doc["notes"]]
-    if summary["rejected"]:
-        lines.append("Rejected files:")
-        lines += [
-            f"  - {item['path']}: [{item['code']}] {item['reason']}"
-            for item in summary["rejected"]
-        ]
+    sections = (
+        (
+            "Batch not ingested:",
+            [i for i in summary["rejected"] if i["refused"] == "batch"],
+        ),
+        ("Documents not ingested:", summary["documents_refused"]),
+        (
+            "Files not ingested:",
+            [i for i in summary["rejected"] if i["refused"] == "file"],
+        ),
+    )
+    for heading, items in sections:
+        if items:
+            lines.append(heading)
+            lines += [
+                f"  - {item['path']}: [{item['code']}] {item['reason']}"
+                for item in items
+            ]
     if summary["failures"]:
         lines.append("Failed jobs:")
         lines += [

@@ -74,7 +74,11 @@ def run(job):
         transfer.save(update_fields=["changed"])
         discard_staging(transfer)
         job.message = " ".join(
-            [f"Unchanged: {object_id} is already at {result.version}."] + replica_notes
+            [
+                "Unchanged: the files are the same as the stored version "
+                f"{result.version.removeprefix('v')}; nothing new was stored."
+            ]
+            + replica_notes
         )
         return _queue_missing_ocr(transfer, document)
 
@@ -87,8 +91,9 @@ def run(job):
         discard_staging(transfer)
         job.message = " ".join(
             [
-                f"Unchanged: {object_id} {result.version} is being processed by "
-                "another batch."
+                "Unchanged: the files are the same as the stored version "
+                f"{result.version.removeprefix('v')}, which another batch is still "
+                "processing; nothing new was stored."
             ]
             + replica_notes
         )

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from disan.core.exceptions import DisanError
-from disan.ingest.models import Job
+from disan.ingest.models import Batch, Job
 from disan.ingest.services.batches import start_batch
 from disan.ingest.services.summary import format_text, summarize
 from disan.ingest.workers import live_workers, start_local_worker, stop_local_worker
@@ -21,6 +21,8 @@ POLL_SECONDS = 0.5
 # Times a local worker that died is started again before the batch is
 # reported as stuck.
 WORKER_RESTARTS = 3
+# Some documents of the batch were refused (not ingested), the others went in.
+EXIT_DOCUMENTS_REFUSED = 3
 
 
 class Command(BaseCommand):
@@ -79,7 +81,8 @@ class Command(BaseCommand):
         except DisanError as err:
             raise CommandError(str(err)) from err
 
-        if not options["no_wait"]:
+        # A batch whose every document was refused up front has no job.
+        if not options["no_wait"] and batch.status != Batch.Status.DONE:
             self._wait_with_worker(batch, quiet=options["json"])
 
         batch.refresh_from_db()
@@ -89,10 +92,14 @@ class Command(BaseCommand):
         else:
             self.stdout.write(format_text(summary))
         # A failed job, or a finished batch that put nothing on record, is
-        # an error for scripts that run this command.
-        nothing = not options["no_wait"] and not summary["documents"]
+        # an error for scripts that run this command (1); a batch that went
+        # in without some of its documents is told apart from success (3).
+        finished = not options["no_wait"] or batch.status == Batch.Status.DONE
+        nothing = finished and not summary["documents"]
         if summary["failures"] or nothing:
             sys.exit(1)
+        if summary["totals"]["documents_refused"]:
+            sys.exit(EXIT_DOCUMENTS_REFUSED)
 
     def _wait_with_worker(self, batch, *, quiet):
         """Wait for the batch, with a worker of our own if none runs.

@@ -141,7 +141,10 @@ def test_valid_only_writes_the_valid_rows(tmp_path):
     path = write(tmp_path, "a.csv", [HEADER_VI, "X-1,,1867,,,", *ROWS_VI[:1]])
     summary, rows = rows_of(path, valid_only=True)
     assert (summary.created, summary.invalid, summary.written) == (1, 1, True)
-    assert rows[0].errors == [{"column": "title", "message": "This field is required."}]
+    # The column is named by the header the sheet wrote, not the model field.
+    assert rows[0].errors == [
+        {"column": "Tiêu đề", "message": "This field is required."}
+    ]
     assert list(HeritageDocument.objects.values_list("identifier", flat=True)) == [
         "ĐNNTC-01"
     ]
@@ -158,7 +161,7 @@ def test_repeated_identifier_is_an_error(tmp_path):
     path = write(tmp_path, "a.csv", [HEADER_VI, ROWS_VI[0], ROWS_VI[0]])
     summary, rows = rows_of(path)
     assert rows[1].errors == [
-        {"column": "identifier", "message": "'ĐNNTC-01' is also on line 2"}
+        {"column": "Mã tài liệu", "message": "'ĐNNTC-01' is also on line 2"}
     ]
     assert summary.written is False
 
@@ -171,7 +174,7 @@ def test_heritage_status_is_not_changed_by_reimport(tmp_path):
     summary, rows = rows_of(path)
     assert rows[0].errors == [
         {
-            "column": "heritage_status",
+            "column": "heritage status",
             "message": "heritage status differs from the record; a status change "
             "needs a decision: record it in the staff interface",
         }
@@ -243,7 +246,7 @@ def test_command_fails_and_reports_when_a_row_is_invalid(tmp_path, capsys):
         "--valid-only to write the valid rows."
     )
     out = capsys.readouterr().out
-    assert "line 2 (X-1): invalid\n  error: title: This field is required." in out
+    assert "line 2 (X-1): invalid\n  error: Tiêu đề: This field is required." in out
 
 
 def test_unknown_and_missing_columns_are_named(tmp_path):
@@ -346,3 +349,49 @@ def test_text_with_characters_lost_or_unrepaired_mojibake_is_an_error(tmp_path):
     ]
     assert errors["M-3"] == []
     assert (summary.invalid, summary.written) == (2, False)
+
+
+@pytest.mark.parametrize("name", ["STT", "Số TT", "TT", "No.", "#", "Số thứ tự"])
+def test_a_row_number_column_is_ignored(tmp_path, name):
+    path = write(tmp_path, "a.csv", [f"{name},{HEADER_VI}", f"1,{ROWS_VI[0]}"])
+    summary, rows = rows_of(path)
+    assert (summary.created, summary.ignored_columns) == (1, [name])
+    assert "1" not in rows[0].values.values()
+
+
+def test_a_document_ordinal_is_not_a_row_number(tmp_path):
+    path = write(tmp_path, "a.csv", ["Mã tài liệu,Tiêu đề,Số thứ tự văn bản", "A,B,3"])
+    summary, rows = rows_of(path)
+    assert rows[0].values["document_ordinal"] == 3
+    assert summary.ignored_columns == []
+    assert [error["column"] for error in rows[0].errors] == ["Mã hồ sơ"]
+
+
+def test_unknown_columns_are_still_refused_beside_a_row_number(tmp_path):
+    path = write(tmp_path, "a.csv", ["STT,Mã tài liệu,Tiêu đề,Tiu đề", "1,A,B,C"])
+    with pytest.raises(CommandError, match="unknown column 'Tiu đề'"):
+        call_command("import", str(path))
+
+
+def test_every_error_of_a_document_row_at_once(tmp_path):
+    path = write(tmp_path, "a.csv", [HEADER_VI, "X-1,,31/02/1867,,,xyz"])
+    summary, rows = rows_of(path)
+    assert [error["column"] for error in rows[0].errors] == [
+        "Niên đại",
+        "Mức truy cập",
+        "Tiêu đề",
+    ]
+
+
+def test_document_choices_export_as_vietnamese_and_import_unchanged(tmp_path):
+    from disan.catalog.importing.export import export_catalog
+
+    path = write(tmp_path, "a.csv", [HEADER_VI, *ROWS_VI])
+    import_inventory(path)
+    out = tmp_path / "xuất.csv"
+    export_catalog(out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert "Công khai" in text and "Hạn chế" in text
+    assert ",public," not in text and ",conditional" not in text
+    summary = import_inventory(out)
+    assert (summary.unchanged, summary.updated, summary.invalid) == (3, 0, 0)

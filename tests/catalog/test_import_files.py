@@ -402,3 +402,153 @@ def test_export_of_files_then_import_changes_nothing(tmp_path, fonds, suffix):
     assert [row.errors for row in results] == [[]] * 4
     assert (summary.kind, summary.unchanged, summary.updated) == ("files", 4, 0)
     assert ArchivalFile.objects.get(file_code=f"{AGENCY}.2024.17").title == INJECTION
+
+
+def test_exported_choices_read_in_vietnamese_and_each_label_imports(tmp_path, fonds):
+    import_inventory(write_inventory(tmp_path, "a.csv", [HEADER, *ROWS]))
+    path = tmp_path / "xuất.csv"
+    call_command("export-catalog", str(path), "--kind", "files")
+    rows = read_csv(path)
+    first = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    first = first[f"{AGENCY}.2024.15"]
+    assert first["Thời hạn bảo quản"] == "Vĩnh viễn"
+    assert first["Chế độ sử dụng"] == "Công khai"
+    assert first["Mức độ tin cậy"] == "Số hóa"
+    assert first["Tình trạng dự phòng"] == "Chưa dự phòng"
+    # Every label an export writes is read back as its own code.
+    for column in (*FILES.columns, *DOCUMENTS.columns):
+        for code, label in getattr(column.read, "labels", {}).items():
+            assert column.read(label, None) == code
+
+
+def test_a_row_number_column_is_ignored(tmp_path, fonds, capsys):
+    rows = [["STT", *HEADER], *([str(n), *row] for n, row in enumerate(ROWS, 1))]
+    path = write_inventory(tmp_path, "a.csv", rows)
+    call_command("import", str(path))
+    assert ArchivalFile.objects.count() == 3
+    assert "Row-number column ignored: STT" in capsys.readouterr().out
+
+
+def test_the_file_code_alone_gives_agency_code_year_and_number(tmp_path, fonds):
+    header = ["Mã phông", "Mã hồ sơ", "Tiêu đề hồ sơ", "Mức độ tin cậy"]
+    rows = [
+        header,
+        ["P-01", f"{AGENCY}.1968.01", "Hồ sơ A", "số hóa"],
+        ["P-01", f"{AGENCY}.1968.02.VP", "Hồ sơ B", "hỗn hợp"],
+    ]
+    summary, results = rows_of(write_inventory(tmp_path, "a.csv", rows))
+    assert [row.errors for row in results][1] == []
+    assert results[0].errors == [
+        {
+            "column": "Mã hồ sơ giấy",
+            "message": "A digitized file must carry the code of its paper file.",
+        }
+    ]
+    rows[1][3] = "bản gốc điện tử"
+    summary, results = rows_of(write_inventory(tmp_path, "a.csv", rows))
+    assert summary.created == 2
+    second = ArchivalFile.objects.get(file_code=f"{AGENCY}.1968.02.VP")
+    assert (second.agency_code, second.year, second.file_number) == (
+        AGENCY,
+        1968,
+        "02.VP",
+    )
+
+
+def test_a_wrong_file_code_labels_the_row_with_what_was_typed(tmp_path, fonds):
+    rows = [
+        HEADER,
+        numbered(ROWS[2], "1", Mã_hồ_sơ=f"{AGENCY}.2023.01"),
+        numbered(ROWS[2], "1", Mã_hồ_sơ=f"{AGENCY}.2023.9"),
+    ]
+    summary, results = rows_of(write_inventory(tmp_path, "a.csv", rows))
+    assert results[1].identifier == f"{AGENCY}.2023.9"
+    assert results[1].errors == [
+        {
+            "column": "Mã hồ sơ",
+            "message": f"'{AGENCY}.2023.9' is not the agency code, year and file "
+            f"number joined ({AGENCY}.2023.1); correct one or the other",
+        }
+    ]
+    # A code that cannot be split, with its parts missing: one error.
+    rows = [["Mã phông", "Mã hồ sơ", "Tiêu đề hồ sơ"], ["P-01", "H26-15", "A"]]
+    summary, results = rows_of(write_inventory(tmp_path, "b.csv", rows))
+    assert [error["column"] for error in results[0].errors] == [
+        "Mã hồ sơ",
+        "Mức độ tin cậy",
+    ]
+
+
+def test_a_new_file_needs_its_reliability(tmp_path, fonds):
+    header = [name for name in HEADER if name != "Mức độ tin cậy"]
+    rows = [header, [cell for n, cell in enumerate(ROWS[2]) if n != 14]]
+    summary, results = rows_of(write_inventory(tmp_path, "a.csv", rows))
+    assert results[0].errors == [
+        {
+            "column": "Mức độ tin cậy",
+            "message": "missing for a new file; write Bản gốc điện tử (born "
+            "digital), Số hóa (digitized) or Hỗn hợp (mixed)",
+        }
+    ]
+    # A file on record keeps the reliability it has.
+    import_inventory(write_inventory(tmp_path, "b.csv", [HEADER, ROWS[2]]))
+    summary, results = rows_of(write_inventory(tmp_path, "a.csv", rows))
+    assert (results[0].errors, summary.unchanged) == ([], 1)
+    assert ArchivalFile.objects.get().reliability == "mixed"
+
+
+def test_every_error_of_a_row_is_reported_at_once(tmp_path, fonds):
+    row = ROWS[2][:3] + ["H26", "2023", "3"] + ROWS[2][6:]
+    row[7] = "31/02/2023"
+    row[6] = ""
+    summary, results = rows_of(write_inventory(tmp_path, "a.csv", [HEADER, row]))
+    assert [error["column"] for error in results[0].errors] == [
+        "Thời gian",
+        "Mã định danh cơ quan",
+        "Tiêu đề hồ sơ",
+    ]
+
+
+def test_a_repeated_column_names_both_headers(tmp_path, fonds):
+    rows = [[*HEADER, "Tiêu đề"], [*ROWS[0], "x"]]
+    with pytest.raises(CommandError) as caught:
+        call_command("import", str(write_inventory(tmp_path, "a.csv", rows)))
+    assert (
+        "columns 'Tiêu đề hồ sơ' and 'Tiêu đề' are both 'Tiêu đề hồ sơ'; keep one"
+        in str(caught.value)
+    )
+
+
+@pytest.mark.parametrize("command", ["import", "export-catalog"])
+def test_an_existing_file_is_not_overwritten_without_force(tmp_path, command):
+    path = tmp_path / "danh mục.csv"
+    path.write_text("Mã tài liệu,Tiêu đề\nA-1,Hà Nội\n")
+    options = ["--template"] if command == "import" else []
+    with pytest.raises(CommandError) as caught:
+        call_command(command, str(path), *options)
+    assert caught.value.returncode == 2
+    assert str(caught.value) == f"{path} exists; give --force to overwrite it"
+    assert path.read_text() == "Mã tài liệu,Tiêu đề\nA-1,Hà Nội\n"
+    call_command(command, str(path), *options, "--force")
+    assert read_csv(path)[0][:2] == ["Mã tài liệu", "Tiêu đề"]
+
+
+def test_the_report_reads_in_vietnamese(tmp_path, fonds, capsys):
+    from django.utils import translation
+
+    rows = [["STT", *HEADER], ["1", *numbered(ROWS[2], "1", Mã_phông="P-99")]]
+    path = write_inventory(tmp_path, "a.csv", rows)
+    with translation.override("vi"), pytest.raises(CommandError) as caught:
+        call_command("import", str(path))
+    assert str(caught.value) == (
+        "1 dòng không hợp lệ: không ghi gì. Hãy sửa các dòng đó, hoặc dùng "
+        "--valid-only để ghi các dòng hợp lệ."
+    )
+    out = capsys.readouterr().out
+    assert f"dòng 2 ({AGENCY}.2023.1): không hợp lệ\n" in out
+    assert (
+        "  lỗi: Mã phông: không có phông “P-99”; hãy tạo phông trong giao diện "
+        "quản trị trước hoặc sửa số phông\n" in out
+    )
+    assert "Bỏ qua cột số thứ tự: STT" in out
+    assert "1 dòng, 0 mới, 0 cập nhật, 0 không đổi, 1 không hợp lệ; không ghi gì" in out

@@ -7,6 +7,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.readers import MAX_XLSX_RATIO, open_inventory
@@ -102,7 +103,36 @@ def test_field_over_the_csv_limit_is_refused(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text('identifier,title\nA-1,"' + "ạ" * 1_000_001 + '"\n')
     message = refused(path)
-    assert message.startswith("a.csv, line 2: not valid CSV (field larger than")
+    assert message == (
+        "a.csv, line 2: the cell of column 'title' holds 1,000,001 characters, "
+        "more than the 1,000,000 an inventory cell may hold; shorten it or put "
+        "the text in a file"
+    )
+
+
+def test_field_past_what_csv_reads_is_refused_with_its_line(tmp_path, monkeypatch):
+    monkeypatch.setattr("disan.catalog.importing.readers.MAX_FIELD_CHARS", 1000)
+    monkeypatch.setattr("disan.catalog.importing.readers.CSV_FIELD_CHARS", 2000)
+    path = tmp_path / "a.csv"
+    path.write_text(
+        'identifier,title\nA-1,Hà Nội\n"A-2\nx",Huế\nA-3,"' + "ạ" * 3000 + '"\n'
+    )
+    assert refused(path) == (
+        "a.csv, line 5: a cell is longer than 1,000 characters, the most an "
+        "inventory cell may hold; shorten it or put the text in a file"
+    )
+
+
+def test_field_over_the_limit_names_its_column_in_vietnamese(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("Mã tài liệu,Tiêu đề\nA-1," + "ạ" * 1_000_001 + "\n")
+    with translation.override("vi"):
+        message = refused(path)
+    assert message == (
+        "a.csv, dòng 2: ô của cột “Tiêu đề” có 1,000,001 ký tự, quá 1,000,000 "
+        "ký tự mà một ô của danh mục được phép chứa; hãy rút ngắn hoặc đưa văn "
+        "bản vào một tệp"
+    )
 
 
 def test_huge_field_under_the_csv_limit_is_a_row_error(tmp_path):
@@ -111,7 +141,10 @@ def test_huge_field_under_the_csv_limit_is_a_row_error(tmp_path):
     rows = []
     summary = import_inventory(path, on_row=rows.append)
     assert rows[0].errors == [
-        {"column": "Mô tả", "message": "200000 characters, over the limit of 100000"}
+        {
+            "column": "description",
+            "message": "200000 characters, over the limit of 100000",
+        }
     ]
     assert summary.written is False
 
@@ -122,7 +155,7 @@ def test_control_characters_are_a_row_error(tmp_path):
     rows = []
     import_inventory(path, on_row=rows.append)
     assert rows[0].errors == [
-        {"column": "Tiêu đề", "message": "contains control characters; retype the text"}
+        {"column": "title", "message": "contains control characters; retype the text"}
     ]
 
 
@@ -206,7 +239,7 @@ def test_xlsx_formula_cell_is_a_row_error_and_mojibake_is_repaired(tmp_path):
     rows = []
     summary = import_inventory(path, valid_only=True, on_row=rows.append)
     assert rows[0].errors == [
-        {"column": "Mô tả", "message": "a formula; paste the value instead"}
+        {"column": "description", "message": "a formula; paste the value instead"}
     ]
     assert rows[1].values == {
         "identifier": "A-2",

@@ -32,6 +32,11 @@ class Column:
         return self.names[0]
 
 
+# A row-number column (STT, Số TT…), which every Vietnamese inventory has:
+# accepted in either kind and its values ignored. "Số thứ tự văn bản" is
+# not one: it is a document's ordinal in its file.
+ROW_NUMBER_NAMES = ("STT", "Số TT", "TT", "No.", "No", "#", "Số thứ tự")
+
 HERITAGE_SYNONYMS = {
     "inventoried": ["kiểm kê", "đã kiểm kê"],
     "registered": ["đăng ký", "đã đăng ký"],

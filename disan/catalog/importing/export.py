@@ -40,11 +40,19 @@ def headers(language="vi", kind=DOCUMENTS):
     return [column.names[position] for column in columns(kind)]
 
 
-def cell(record, column):
-    """Return ``record``'s value for ``column`` as an inventory cell."""
+def cell(record, column, language="vi"):
+    """Return ``record``'s value for ``column`` as an inventory cell.
+
+    Under Vietnamese headers a choice is written as its Vietnamese name
+    (``Vĩnh viễn``, ``Công khai``), which import reads back as the same code;
+    under English headers, as its code.
+    """
     value = getattr(record, column.field)
     if value is None:
         return ""
+    labels = getattr(column.read, "labels", None)
+    if labels is not None and language == "vi" and value in labels:
+        return labels[value]
     if column.field == "holding_unit":
         return neutralize(value.name)
     if column.field == "collection":
@@ -72,7 +80,7 @@ def export_catalog(path, documents=None, language="vi", kind=DOCUMENTS):
         documents = kind.model().objects.order_by(kind.key)
     records = documents.select_related(*kind.related).iterator(chunk_size=2000)
     chosen = columns(kind)
-    rows = ([cell(record, column) for column in chosen] for record in records)
+    rows = ([cell(record, column, language) for column in chosen] for record in records)
     return _write(Path(path), headers(language, kind), rows)
 
 

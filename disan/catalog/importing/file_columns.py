@@ -16,21 +16,22 @@ from disan.catalog.models import AccessLevel
 from disan.catalog.vocabularies import BackupStatus, Reliability, Retention
 
 RETENTION_SYNONYMS = {
-    "permanent": ["vv", "vĩnh viễn", "lâu dài"],
+    "permanent": ["vĩnh viễn", "vv", "lâu dài"],
     **{code: [f"{code} năm", f"{code} years"] for code in ("70", "50", "30", "20")},
     "10": ["10 năm", "10 years"],
     "other": ["khác"],
 }
 RELIABILITY_SYNONYMS = {
-    "born_digital": ["điện tử", "bản gốc điện tử", "born digital"],
+    "born_digital": ["bản gốc điện tử", "điện tử", "born digital"],
     "digitized": ["số hóa", "số hoá", "digitized"],
     "mixed": ["hỗn hợp", "mixed"],
 }
 BACKUP_SYNONYMS = {
-    "not_backed_up": ["chưa", "chưa dự phòng", "không"],
-    "backed_up": ["đã", "đã dự phòng", "có"],
+    "not_backed_up": ["chưa dự phòng", "chưa", "không"],
+    "backed_up": ["đã dự phòng", "đã", "có"],
 }
 
+# The first name of each list is the one an export writes (see values.choice).
 COUNT = v.integer(0, 2_147_483_647)
 
 FILE_COLUMNS = (

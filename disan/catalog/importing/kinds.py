@@ -10,12 +10,41 @@ import datetime
 import re
 from functools import cached_property
 
-from disan.catalog.importing.columns import COLUMNS
+from django.utils.translation import gettext as _
+
+from disan.catalog.importing.columns import COLUMNS, ROW_NUMBER_NAMES
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.file_columns import FILE_COLUMNS
 from disan.catalog.importing.values import CellError, bare, fold
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ROW_NUMBERS = {key for name in ROW_NUMBER_NAMES for key in (fold(name), bare(name))}
+# A file code's year: four digits (the agency code's groups have two or three).
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def is_row_number(name):
+    """Whether a header names a row-number column (STT, Số TT, No.…)."""
+    return fold(name) in _ROW_NUMBERS or bare(name) in _ROW_NUMBERS
+
+
+def split_file_code(code):
+    """Return ``(agency code, year, file number)`` of a file code, or ``None``.
+
+    A file code is the agency code, the year and the file number joined by
+    dots (:func:`~disan.catalog.validation.compose_file_code`); the number
+    may hold dots itself (``15.VP``), the agency code too (``000.00.31.H26``).
+    The year is the first group of four digits after the first group.
+    """
+    groups = code.split(".")
+    for position in range(1, len(groups) - 1):
+        if _YEAR.fullmatch(groups[position]):
+            return (
+                ".".join(groups[:position]),
+                int(groups[position]),
+                ".".join(groups[position + 1 :]),
+            )
+    return None
 
 
 class Kind:
@@ -28,6 +57,8 @@ class Kind:
     key = ""
     # Related records an export writes a cell of.
     related = ()
+    # Field -> the field whose refused cell already covers its problems.
+    covered_by = {}
 
     def model(self):
         raise NotImplementedError
@@ -35,7 +66,8 @@ class Kind:
     def missing_columns(self, fields):
         """Return what a header with columns for ``fields`` lacks."""
         return [
-            f"no '{column.header}' ({column.names[1]}) column"
+            _("no '%(header)s' (%(english)s) column")
+            % {"header": column.header, "english": column.names[1]}
             for column in self.columns
             if column.required and column.field not in fields
         ]
@@ -84,12 +116,22 @@ class Kind:
         """Return the catalog's problems with a record about to be written."""
         return []
 
-    def header_of(self, field):
-        """Return the header of the column for ``field``, or ``field`` itself."""
+    def header_of(self, field, written=None):
+        """Return the header of the column for ``field``, or ``field`` itself.
+
+        ``written`` maps fields to the headers a sheet wrote them with; those
+        win over the Vietnamese header, so a message names what the user sees.
+        """
+        if written and field in written:
+            return written[field]
         for column in self.columns:
             if column.field == field:
                 return column.header
         return field
+
+    def problems_of_new(self, values):
+        """Return ``(field, message)`` for what a new record must be given."""
+        return []
 
 
 class Documents(Kind):
@@ -116,10 +158,18 @@ class Documents(Kind):
 
         row.identifier = row.values.get("identifier", "")
         if not row.identifier:
-            row.error(self.columns[0].header, "missing; every row needs an identifier")
-        if not row.errors:
-            for problem in check_document(row.values):
-                row.error(problem.field, problem)
+            row.error(
+                self.header_of("identifier", row.headers),
+                _("missing; every row needs an identifier"),
+            )
+        # Every rule at once; a cell already refused is not reported again.
+        refused = {error["column"] for error in row.errors}
+        for problem in check_document(row.values):
+            if problem.field == "identifier" and not row.identifier:
+                continue
+            header = self.header_of(problem.field, row.headers)
+            if header not in refused:
+                row.error(header, problem)
 
 
 class Files(Kind):
@@ -128,6 +178,8 @@ class Files(Kind):
     columns = FILE_COLUMNS
     key = "file_code"
     related = ("fonds__holding_unit", "series")
+    # A file code that cannot be split says which parts to fill in.
+    covered_by = {part: "file_code" for part in ("agency_code", "year", "file_number")}
 
     def model(self):
         from disan.catalog.models import ArchivalFile
@@ -164,34 +216,79 @@ class Files(Kind):
     def finish(self, row, refs, lookups):
         from disan.catalog.validation import compose_file_code
 
-        values = row.values
+        values, headers = row.values, row.headers
         fonds_code, series_code = values.pop("fonds", ""), values.pop("series", "")
         if fonds_code:
             try:
                 values["fonds"] = lookups.fonds(fonds_code, refs.get("holding_unit"))
             except CellError as err:
-                row.error(self.header_of("fonds"), err)
+                row.error(self.header_of("fonds", headers), err)
         else:
-            row.error(self.header_of("fonds"), "missing; every file is in a fonds")
+            row.error(
+                self.header_of("fonds", headers), _("missing; every file is in a fonds")
+            )
         if series_code and values.get("fonds") is not None:
             try:
                 values["series"] = lookups.series(values["fonds"], series_code)
             except CellError as err:
-                row.error(self.header_of("series"), err)
+                row.error(self.header_of("series", headers), err)
 
         given = values.pop("file_code", "")
-        parts = [values.get(name) for name in ("agency_code", "year", "file_number")]
+        names = ("agency_code", "year", "file_number")
+        refused = {error["column"] for error in row.errors}
+        if given and any(values.get(name) in (None, "") for name in names):
+            # The parts a row leaves out are read from its file code.
+            parts = split_file_code(given)
+            missing = [
+                self.header_of(name, headers)
+                for name in names
+                if values.get(name) in (None, "")
+                and self.header_of(name, headers) not in refused
+            ]
+            if parts is None and missing:
+                row.error(
+                    self.header_of("file_code", headers),
+                    _(
+                        "'%(code)s' is not an agency code, a year and a file "
+                        "number joined by dots (000.00.31.H26.2024.15); correct "
+                        "it or fill in %(columns)s"
+                    )
+                    % {"code": given, "columns": ", ".join(missing)},
+                )
+            elif parts is not None:
+                for name, part in zip(names, parts, strict=True):
+                    if values.get(name) in (None, ""):
+                        values[name] = part
+        parts = [values.get(name) for name in names]
         if all(part not in (None, "") for part in parts):
             values["file_code"] = compose_file_code(*parts)
             if given and given != values["file_code"]:
                 row.error(
-                    self.header_of("file_code"),
-                    f"'{given}' is not the agency code, year and file number "
-                    f"joined ({values['file_code']}); correct one or the other",
+                    self.header_of("file_code", headers),
+                    _(
+                        "'%(given)s' is not the agency code, year and file number "
+                        "joined (%(joined)s); correct one or the other"
+                    )
+                    % {"given": given, "joined": values["file_code"]},
                 )
-        row.identifier = values.get("file_code") or given
+        # A row is labelled with the code it gives, if it gives one.
+        row.identifier = given or values.get("file_code", "")
         # The catalog's rules are checked on the whole record, the row's
         # values over the stored ones (or the defaults), when it is written.
+
+    def problems_of_new(self, values):
+        """A new file says how reliable it is: no default is assumed."""
+        if values.get("reliability"):
+            return []
+        return [
+            (
+                "reliability",
+                _(
+                    "missing for a new file; write Bản gốc điện tử (born "
+                    "digital), Số hóa (digitized) or Hỗn hợp (mixed)"
+                ),
+            )
+        ]
 
     def problems_of(self, record):
         from disan.catalog.validation import check_archival_file, instance_values

@@ -15,6 +15,8 @@ import logging
 import zipfile
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from disan.catalog.encodings import decode, detect_encoding, fix_mojibake
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.core.text import nfc
@@ -25,6 +27,9 @@ CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 # Longest cell accepted, in characters (the longest text field is 100,000).
 MAX_FIELD_CHARS = 1_000_000
+# csv reads a cell up to this long, so a longer one than MAX_FIELD_CHARS is
+# named by its column; past it, only by its line.
+CSV_FIELD_CHARS = 16 * MAX_FIELD_CHARS
 MAX_COLUMNS = 200
 # A workbook may inflate to at most this many bytes, and no part larger
 # than a megabyte may inflate more than this many times its packed size.
@@ -117,8 +122,11 @@ class CsvInventory:
 
     def _records(self, reader):
         line = 1
+        header = []
         try:
             for values in _within_field_limit(reader):
+                self._check_lengths(values, header, line)
+                header = header or values
                 if len(values) > MAX_COLUMNS:
                     raise InventoryFileError(
                         self.name,
@@ -129,6 +137,17 @@ class CsvInventory:
                 yield line, [clean_cell(value) for value in values]
                 line = reader.line_num + 1
         except csv.Error as err:
+            if "field larger than field limit" in str(err):
+                raise InventoryFileError(
+                    self.name,
+                    _(
+                        "a cell is longer than %(limit)s characters, the most "
+                        "an inventory cell may hold; shorten it or put the text "
+                        "in a file"
+                    )
+                    % {"limit": f"{MAX_FIELD_CHARS:,}"},
+                    _("line %(line)s") % {"line": line},
+                ) from err
             raise InventoryFileError(
                 self.name, f"not valid CSV ({err})", f"line {reader.line_num}"
             ) from err
@@ -141,6 +160,26 @@ class CsvInventory:
                 f"line {reader.line_num + 1}",
             ) from err
 
+    def _check_lengths(self, values, header, line):
+        for number, value in enumerate(values, 1):
+            if len(value) > MAX_FIELD_CHARS:
+                name = header[number - 1].strip() if number <= len(header) else ""
+                column = name or str(number)
+                raise InventoryFileError(
+                    self.name,
+                    _(
+                        "the cell of column '%(column)s' holds %(count)s characters, "
+                        "more than the %(limit)s an inventory cell may hold; "
+                        "shorten it or put the text in a file"
+                    )
+                    % {
+                        "column": column,
+                        "count": f"{len(value):,}",
+                        "limit": f"{MAX_FIELD_CHARS:,}",
+                    },
+                    _("line %(line)s") % {"line": line},
+                )
+
     def _lines(self, handle):
         # Line by line, so a bad byte is reported on its own line.
         for raw in handle:
@@ -148,14 +187,14 @@ class CsvInventory:
 
 
 def _within_field_limit(reader):
-    """Yield the records of a csv ``reader`` read under ``MAX_FIELD_CHARS``.
+    """Yield the records of a csv ``reader`` read under ``CSV_FIELD_CHARS``.
 
     csv's field size limit is global to the process: it is raised only while
     a record is read, so a caller that stops early (at a bad header, say)
     leaves no other CSV reader with the raised limit.
     """
     while True:
-        previous = csv.field_size_limit(MAX_FIELD_CHARS)
+        previous = csv.field_size_limit(CSV_FIELD_CHARS)
         try:
             values = next(reader, None)
         finally:

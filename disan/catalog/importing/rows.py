@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from disan.catalog.encodings import encoding_damage
 from disan.catalog.importing.exceptions import InventoryFileError
-from disan.catalog.importing.kinds import DOCUMENTS
+from disan.catalog.importing.kinds import DOCUMENTS, is_row_number
 from disan.catalog.importing.readers import Formula
 from disan.catalog.importing.values import CellError
 
@@ -24,6 +26,8 @@ class RowResult:
     warnings: list = field(default_factory=list)
     action: str = ""
     changed: list = field(default_factory=list)
+    # Field -> its header as the sheet writes it, for messages.
+    headers: dict = field(default_factory=dict, repr=False)
 
     def error(self, column, message):
         self.errors.append({"column": column, "message": str(message)})
@@ -55,20 +59,37 @@ class RowParser:
     """Read rows under one header row; the header is checked on creation.
 
     ``kind`` is the kind of inventory (:data:`~disan.catalog.importing.kinds.DOCUMENTS`
-    unless given).
+    unless given). A row-number column (STT…) is accepted and its values
+    ignored; its header is in ``ignored``.
     """
 
     def __init__(self, header, source, kind=DOCUMENTS):
         self.kind = kind
         self.source = source
         self.columns = []
+        self.ignored = []
+        self.written = {}
         problems = []
         for name in header:
             column = kind.column_for(name) if name else None
-            if name and column is None:
-                problems.append(f"unknown column '{name}'")
-            elif column is not None and column in self.columns:
-                problems.append(f"column '{name}' repeats '{column.header}'; keep one")
+            if name and column is None and is_row_number(name):
+                self.ignored.append(name)
+            elif name and column is None:
+                problems.append(_("unknown column '%(name)s'") % {"name": name})
+            elif column is not None and column.field in self.written:
+                problems.append(
+                    _(
+                        "columns '%(first)s' and '%(second)s' are both "
+                        "%(header)s; keep one"
+                    )
+                    % {
+                        "first": self.written[column.field],
+                        "second": name,
+                        "header": f"'{column.header}'",
+                    }
+                )
+            if column is not None:
+                self.written.setdefault(column.field, name)
             self.columns.append(column)
         fields = {column.field for column in self.columns if column}
         problems += kind.missing_columns(fields)
@@ -77,21 +98,29 @@ class RowParser:
             raise InventoryFileError(
                 source,
                 "; ".join(problems)
-                + f". Accepted columns (in Vietnamese or English): {accepted}",
-                "header row",
+                + ". "
+                + _("Accepted columns (in Vietnamese or English): %(columns)s")
+                % {"columns": accepted},
+                _("header row"),
             )
         self.present = fields
         self.model_fields = kind.model_fields()
 
     def parse(self, line, cells, lookups):
         """Return the :class:`RowResult` of one row of ``cells``."""
-        row = RowResult(line=line)
+        row = RowResult(line=line, headers=self.written)
         extra = [cell for cell in cells[len(self.columns) :] if cell]
         if extra:
             row.error(
                 "",
-                f"{len(self.columns) + len(extra)} values for {len(self.columns)} "
-                "columns; quote values that contain the separator",
+                _(
+                    "%(values)s values for %(columns)s columns; quote values "
+                    "that contain the separator"
+                )
+                % {
+                    "values": len(self.columns) + len(extra),
+                    "columns": len(self.columns),
+                },
             )
 
         # Each cell on its own: an empty cell leaves the field as it is.
@@ -99,17 +128,18 @@ class RowParser:
         for column, cell in zip(self.columns, cells, strict=False):
             if column is None or not cell:
                 continue
+            header = self.written[column.field]
             if isinstance(cell, Formula):
-                row.error(column.header, "a formula; paste the value instead")
+                row.error(header, _("a formula; paste the value instead"))
                 continue
             damage = encoding_damage(cell)
             if damage:
-                row.error(column.header, damage)
+                row.error(header, damage)
                 continue
             try:
                 value = column.read(cell, lookups)
             except CellError as err:
-                row.error(column.header, err)
+                row.error(header, err)
                 continue
             if column.field == "date_written":
                 self._date(row, value)

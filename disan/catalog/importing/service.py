@@ -12,9 +12,10 @@ rows must run beside ingest: stage rows in a table, then switch.
 """
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from disan.catalog.importing.exceptions import InventoryFileError, InventoryInvalid
 from disan.catalog.importing.kinds import detect_kind
@@ -48,6 +49,8 @@ class ImportSummary:
     invalid: int = 0
     written: bool = False
     dry_run: bool = False
+    # Headers of row-number columns (STT…), whose values were not read.
+    ignored_columns: list = field(default_factory=list)
 
     def as_json(self):
         return asdict(self)
@@ -102,13 +105,13 @@ def _read_and_write(inventory, summary, on_row, chunk_size, user, kind):
     header = next(rows, None)
     summary.encoding = inventory.encoding or ""
     if header is None:
-        raise InventoryFileError(summary.source, "is empty; add a header row")
+        raise InventoryFileError(summary.source, _("is empty; add a header row"))
     kind = kind or detect_kind(header[1], summary.source)
     summary.kind = kind.name
     parser = RowParser(header[1], summary.source, kind)
+    summary.ignored_columns = list(parser.ignored)
     lookups = Lookups()
     writer = RecordWriter(chunk_size, f"import {summary.source}", user, kind)
-    duplicate = "identifier" if kind.key == "identifier" else kind.header_of(kind.key)
     seen = {}
 
     def report(done):
@@ -126,7 +129,11 @@ def _read_and_write(inventory, summary, on_row, chunk_size, user, kind):
         if row.identifier:
             first = seen.setdefault(row.identifier, line)
             if first != line:
-                row.error(duplicate, f"'{row.identifier}' is also on line {first}")
+                row.error(
+                    kind.header_of(kind.key, parser.written),
+                    _("'%(key)s' is also on line %(line)s")
+                    % {"key": row.identifier, "line": first},
+                )
         report(writer.add(row))
     report(writer.flush())
     return writer

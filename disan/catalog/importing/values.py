@@ -14,6 +14,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from disan.catalog.dates import DateError, check_not_future, parse_date
 from disan.catalog.vocabularies import LANGUAGES
@@ -46,9 +47,12 @@ def text(limit):
 
     def read(value, lookups):
         if len(value) > limit:
-            raise CellError(f"{len(value)} characters, over the limit of {limit}")
+            raise CellError(
+                _("%(count)s characters, over the limit of %(limit)s")
+                % {"count": len(value), "limit": limit}
+            )
         if _CONTROL.search(value):
-            raise CellError("contains control characters; retype the text")
+            raise CellError(_("contains control characters; retype the text"))
         return value
 
     return read
@@ -60,10 +64,13 @@ def integer(low, high):
     def read(value, lookups):
         cleaned = value.removesuffix(".0").strip()
         if not cleaned.lstrip("-").isdigit():
-            raise CellError(f"'{value}' is not a whole number")
+            raise CellError(_("'%(value)s' is not a whole number") % {"value": value})
         number = int(cleaned)
         if not low <= number <= high:
-            raise CellError(f"{number} is not from {low} to {high}")
+            raise CellError(
+                _("%(number)s is not from %(low)s to %(high)s")
+                % {"number": number, "low": low, "high": high}
+            )
         return number
 
     return read
@@ -78,7 +85,10 @@ def day(value, lookups):
         raise CellError(str(err)) from err
     parts = parsed.edtf.split("-") if parsed.calendar == "gregorian" else []
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        raise CellError(f"'{value}' is not one day; write day/month/year (03/12/1867)")
+        raise CellError(
+            _("'%(value)s' is not one day; write day/month/year (03/12/1867)")
+            % {"value": value}
+        )
     return datetime.date(*map(int, parts))
 
 
@@ -118,7 +128,9 @@ def boolean(value, lookups):
         return True
     if key in _NO:
         return False
-    raise CellError(f"'{value}' is neither yes nor no; write có or không")
+    raise CellError(
+        _("'%(value)s' is neither yes nor no; write có or không") % {"value": value}
+    )
 
 
 _YES = {"co", "x", "yes", "true", "1", "dung"}
@@ -147,8 +159,14 @@ def choice(choices, synonyms=None):
     """Return a reader of one of ``choices`` (a ``TextChoices``).
 
     A cell may give the code, the English label, the Vietnamese label, or
-    one of ``synonyms`` (code -> names), with or without diacritics.
+    one of ``synonyms`` (code -> names), with or without diacritics. The
+    reader's ``labels`` maps each code to the name an export writes under
+    Vietnamese headers: its first Vietnamese synonym, which it reads back.
     """
+    labels = {
+        code: _capitalized(next((name for name in others if not name.isascii()), code))
+        for code, others in (synonyms or {}).items()
+    }
 
     @cache
     def names():
@@ -162,13 +180,22 @@ def choice(choices, synonyms=None):
     def read(value, lookups):
         found = names().get(fold(value)) or names().get(bare(value))
         if found is None:
+            if (translation.get_language() or "").startswith("vi"):
+                names_ = [labels.get(code, code) for code in choices.values]
+            else:
+                names_ = list(choices.values)
             raise CellError(
-                f"'{value}' is not one of: {', '.join(choices.values)} "
-                "(or their Vietnamese names)"
+                _("'%(value)s' is not one of: %(choices)s (or their Vietnamese names)")
+                % {"value": value, "choices": ", ".join(names_)}
             )
         return found
 
+    read.labels = labels
     return read
+
+
+def _capitalized(name):
+    return name[:1].upper() + name[1:]
 
 
 def _labels(label):
@@ -221,7 +248,10 @@ def codes(known):
             group = [code] if code else _pair(item, names())
             if not group:
                 accepted = ", ".join(sorted(set(names().values())))
-                raise CellError(f"unknown value '{item}'; use {accepted}")
+                raise CellError(
+                    _("unknown value '%(value)s'; use %(accepted)s")
+                    % {"value": item, "accepted": accepted}
+                )
             found += [code for code in group if code not in found]
         return found
 
@@ -278,8 +308,11 @@ class Lookups:
             )
         if self.collections[value] is None:
             raise CellError(
-                f"no collection '{value}'; give the slug of an existing "
-                "collection, or create it in the staff interface first"
+                _(
+                    "no collection '%(value)s'; give the slug of an existing "
+                    "collection, or create it in the staff interface first"
+                )
+                % {"value": value}
             )
         return self.collections[value]
 
@@ -294,8 +327,11 @@ class Lookups:
             )
         if self.files[value] is None:
             raise CellError(
-                f"no archival file with the code '{value}'; create the file "
-                "first or correct the code (agency code.year.number)"
+                _(
+                    "no archival file with the code '%(value)s'; create the file "
+                    "first or correct the code (agency code.year.number)"
+                )
+                % {"value": value}
             )
         return self.files[value]
 
@@ -309,7 +345,11 @@ class Lookups:
             )
         if self.known_units[value] is None:
             raise CellError(
-                f"no holding unit '{value}'; give the code or name of an existing unit"
+                _(
+                    "no holding unit '%(value)s'; give the code or name of an "
+                    "existing unit"
+                )
+                % {"value": value}
             )
         return self.known_units[value]
 
@@ -325,16 +365,25 @@ class Lookups:
             self.fonds_found[key] = list(found[:5])
         found = self.fonds_found[key]
         if not found:
-            held = f" held by {unit.name}" if unit is not None else ""
-            raise CellError(
-                f"no fonds '{code}'{held}; create the fonds in the staff "
-                "interface first or correct its number"
-            )
+            if unit is not None:
+                message = _(
+                    "no fonds '%(code)s' held by %(unit)s; create the fonds in "
+                    "the staff interface first or correct its number"
+                )
+            else:
+                message = _(
+                    "no fonds '%(code)s'; create the fonds in the staff "
+                    "interface first or correct its number"
+                )
+            raise CellError(message % {"code": code, "unit": unit.name if unit else ""})
         if len(found) > 1:
             units = ", ".join(fonds.holding_unit.name for fonds in found)
             raise CellError(
-                f"fonds '{code}' is held by more than one unit ({units}); add "
-                "a 'Đơn vị lưu giữ' (holding unit) column to say which"
+                _(
+                    "fonds '%(code)s' is held by more than one unit (%(units)s); "
+                    "add a 'Đơn vị lưu giữ' (holding unit) column to say which"
+                )
+                % {"code": code, "units": units}
             )
         return found[0]
 
@@ -349,8 +398,11 @@ class Lookups:
             ).first()
         if self.series_found[key] is None:
             raise CellError(
-                f"no series '{code}' in fonds '{fonds.code}'; create the series "
-                "in the staff interface first or correct its code"
+                _(
+                    "no series '%(code)s' in fonds '%(fonds)s'; create the series "
+                    "in the staff interface first or correct its code"
+                )
+                % {"code": code, "fonds": fonds.code}
             )
         return self.series_found[key]
 
@@ -358,7 +410,7 @@ class Lookups:
 def holding_unit(value, lookups):
     """Read a holding unit by code or name; a new name makes a new unit."""
     if len(value) > 255:
-        raise CellError("longer than 255 characters")
+        raise CellError(_("longer than 255 characters"))
     return lookups.holding_unit(value)
 
 

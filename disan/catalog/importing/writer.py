@@ -6,10 +6,12 @@ query for the existing records, bulk inserts and updates with their history
 rows), so 100,000 rows take a few hundred queries, not 100,000.
 """
 
+import copy
 import logging
 
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from disan.catalog.importing.kinds import DOCUMENTS
@@ -45,22 +47,24 @@ class RecordWriter:
 
     def flush(self):
         rows, self.buffer = self.buffer, []
-        valid = [row for row in rows if not row.errors]
         key = self.kind.key
         existing = {
             getattr(record, key): record
             for record in self.kind.queryset().filter(
-                **{f"{key}__in": [row.identifier for row in valid]}
+                **{f"{key}__in": [row.identifier for row in rows if row.identifier]}
             )
         }
 
         # Sort each row into a new record, a change, or nothing to do.
         creates, updates, fields = [], [], set()
-        for row in valid:
+        for row in rows:
+            if row.errors:
+                self._report_rules(row, existing.get(row.identifier))
+                continue
             document = existing.get(row.identifier)
             if document is None:
                 document = self.model(**row.values)
-                if self._invalid(row, document):
+                if self._invalid(row, document, new=True):
                     continue
                 creates.append(document)
                 row.action = "create"
@@ -69,9 +73,15 @@ class RecordWriter:
             refused = self.kind.create_only & set(row.changed)
             if refused:
                 row.error(
-                    ", ".join(sorted(refused)),
-                    "heritage status differs from the record; a status change "
-                    "needs a decision: record it in the staff interface",
+                    ", ".join(
+                        sorted(
+                            self.kind.header_of(name, row.headers) for name in refused
+                        )
+                    ),
+                    _(
+                        "heritage status differs from the record; a status change "
+                        "needs a decision: record it in the staff interface"
+                    ),
                 )
                 row.changed = []
                 continue
@@ -115,12 +125,41 @@ class RecordWriter:
                 row.action = "invalid"
         return rows
 
-    def _invalid(self, row, record):
-        """Check ``record`` whole, the row's values with its others; report."""
-        problems = self.kind.problems_of(record)
-        for problem in problems:
-            row.error(self.kind.header_of(problem.field), problem)
-        return bool(problems)
+    def _invalid(self, row, record, new=False):
+        """Check ``record`` whole, the row's values with its others; report.
+
+        A cell the row already refused is not reported again.
+        """
+        refused = {error["column"] for error in row.errors}
+        problems = [
+            (problem.field, problem) for problem in self.kind.problems_of(record)
+        ]
+        if new:
+            problems += self.kind.problems_of_new(row.values)
+        found = False
+        for field, message in problems:
+            header = self.kind.header_of(field, row.headers)
+            cover = self.kind.covered_by.get(field)
+            if cover and self.kind.header_of(cover, row.headers) in refused:
+                continue
+            if header not in refused:
+                row.error(header, message)
+                found = True
+        return found
+
+    def _report_rules(self, row, stored):
+        """Add the catalog's rules a refused row breaks too, writing nothing.
+
+        The row's readable values go over the stored record (or a new one),
+        so every error of a row is reported at once.
+        """
+        if stored is None:
+            record = self.model(**row.values)
+        else:
+            record = copy.copy(stored)
+            for name, value in row.values.items():
+                setattr(record, name, value)
+        self._invalid(row, record, new=stored is None)
 
 
 # The name it had when documents were all it wrote.

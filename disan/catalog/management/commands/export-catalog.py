@@ -1,10 +1,15 @@
 """``disan export-catalog FILE``: write the catalog as a CSV or XLSX inventory."""
 
+from importlib import import_module
+
 from django.core.management.base import BaseCommand, CommandError
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.export import export_catalog
 from disan.catalog.importing.kinds import KINDS
+
+# The command module's name is a keyword.
+_import = import_module("disan.catalog.management.commands.import")
 
 
 class Command(BaseCommand):
@@ -28,8 +33,12 @@ class Command(BaseCommand):
             default="documents",
             help="write documents (default) or archival files (hồ sơ)",
         )
+        parser.add_argument(
+            "--force", action="store_true", help="overwrite FILE if it exists"
+        )
 
     def handle(self, *args, **options):
+        _import.refuse_to_overwrite(options["file"], options["force"])
         try:
             kind = KINDS[options["kind"]]
             count = export_catalog(

@@ -1,8 +1,10 @@
 """``disan import FILE``: load a CSV or XLSX inventory into the catalog."""
 
 import json
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.export import write_template
@@ -51,17 +53,25 @@ class Command(BaseCommand):
             help="what the inventory lists: documents or files (hồ sơ); "
             "default: told by the headers (documents for a template)",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="with --template, overwrite FILE if it exists",
+        )
         parser.add_argument("--chunk-size", type=int, default=1000)
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
         kind = KINDS.get(options["kind"])
         if options["template"]:
+            refuse_to_overwrite(options["file"], options["force"])
             try:
                 write_template(options["file"], options["headers"], kind or DOCUMENTS)
             except (InventoryFileError, OSError) as err:
                 raise CommandError(str(err)) from err
-            self.stdout.write(f"Wrote an empty inventory to {options['file']}")
+            self.stdout.write(
+                _("Wrote an empty inventory to %(file)s") % {"file": options["file"]}
+            )
             return
 
         on_row = self._json_row if options["json"] else self._text_row
@@ -85,11 +95,17 @@ class Command(BaseCommand):
             self._text_summary(summary)
         # A dry run fails exactly when the same import for real would.
         if summary.invalid and not options["valid_only"]:
-            written = "dry run" if summary.dry_run else "nothing was written"
-            raise CommandError(
-                f"{summary.invalid} invalid row(s): {written}. Correct "
-                "them, or give --valid-only to write the valid rows."
-            )
+            if summary.dry_run:
+                message = _(
+                    "%(count)s invalid row(s): dry run. Correct them, or give "
+                    "--valid-only to write the valid rows."
+                )
+            else:
+                message = _(
+                    "%(count)s invalid row(s): nothing was written. Correct "
+                    "them, or give --valid-only to write the valid rows."
+                )
+            raise CommandError(message % {"count": summary.invalid})
 
     def _json_row(self, row):
         self.stdout.write(json.dumps(row.as_json(), ensure_ascii=False))
@@ -98,23 +114,53 @@ class Command(BaseCommand):
         show = row.errors or row.warnings or self.verbosity >= 2
         if not show:
             return
-        label = f"line {row.line}" + (f" ({row.identifier})" if row.identifier else "")
-        self.stdout.write(f"{label}: {row.action}")
+        label = _("line %(line)s") % {"line": row.line}
+        if row.identifier:
+            label += f" ({row.identifier})"
+        self.stdout.write(f"{label}: {ACTIONS[row.action]()}")
         for error in row.errors:
             column = f"{error['column']}: " if error["column"] else ""
-            self.stdout.write(f"  error: {column}{error['message']}")
+            self.stdout.write(
+                "  " + _("error: %(message)s") % {"message": column + error["message"]}
+            )
         for warning in row.warnings:
-            self.stdout.write(f"  warning: {warning}")
+            self.stdout.write("  " + _("warning: %(message)s") % {"message": warning})
 
     def _text_summary(self, summary):
         if summary.dry_run:
-            outcome = "dry run, nothing written"
+            outcome = _("dry run, nothing written")
         elif summary.written:
-            outcome = "written"
+            outcome = _("written")
         else:
-            outcome = "nothing written"
+            outcome = _("nothing written")
+        if summary.ignored_columns:
+            self.stdout.write(
+                _("Row-number column ignored: %(columns)s")
+                % {"columns": ", ".join(summary.ignored_columns)}
+            )
         self.stdout.write(
-            f"{summary.source} ({summary.encoding}): {summary.rows} rows, "
-            f"{summary.created} new, {summary.updated} updated, "
-            f"{summary.unchanged} unchanged, {summary.invalid} invalid; {outcome}"
+            _(
+                "%(source)s (%(encoding)s): %(rows)s rows, %(created)s new, "
+                "%(updated)s updated, %(unchanged)s unchanged, %(invalid)s "
+                "invalid; %(outcome)s"
+            )
+            % {**summary.as_json(), "outcome": outcome}
+        )
+
+
+# A row's action as the text report names it.
+ACTIONS = {
+    "create": lambda: _("create"),
+    "update": lambda: _("update"),
+    "unchanged": lambda: _("unchanged"),
+    "invalid": lambda: _("invalid"),
+}
+
+
+def refuse_to_overwrite(path, force):
+    """Refuse (exit status 2) to write over an existing file unless ``force``."""
+    if not force and Path(path).exists():
+        raise CommandError(
+            _("%(file)s exists; give --force to overwrite it") % {"file": path},
+            returncode=2,
         )

@@ -26,6 +26,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -47,6 +48,35 @@ _CENTURY = re.compile(
     + r"(?:\s*(?:[-–—]|đến)\s*"
     + _CENTURY_NUMBER
     + r")?(?![\w])",
+    re.IGNORECASE,
+)
+# Roman numerals of centuries 1 to 99, in their usual form.
+_ROMAN_NUMERAL = re.compile(
+    r"(?=[ivxl])(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})", re.IGNORECASE
+)
+# A century or a part of one: early, mid and late are its thirds, and the
+# halves are years 1-50 and 51-100 (see parse_date).
+_CENTURY_PARTS = {
+    "": (1, 100),
+    "đầu": (1, 33),
+    "giữa": (34, 66),
+    "cuối": (67, 100),
+    "nửa đầu": (1, 50),
+    "nửa sau": (51, 100),
+    "nửa cuối": (51, 100),
+}
+_CENTURY_PART_TEXT = (
+    r"(?:(?:nửa\s+(?:đầu|sau|cuối)|đầu|giữa|cuối)\s+)?(?:thế\s*k[ỷỉ]|tk)\.?\s*"
+    r"(?:[ivxlc]+|\d{1,2})(?![\w])"
+)
+_CENTURY_PART = re.compile(
+    r"(?:(?P<part>nửa\s+(?:đầu|sau|cuối)|đầu|giữa|cuối)\s+)?(?:thế\s*k[ỷỉ]|tk)\.?\s*"
+    r"(?P<number>[ivxlc]+|\d{1,2})",
+    re.IGNORECASE,
+)
+# Two parts of centuries side by side: "cuối thế kỷ XVIII đầu thế kỷ XIX".
+_CENTURY_PAIR = re.compile(
+    rf"(?P<first>{_CENTURY_PART_TEXT})\s*,?\s*(?P<last>{_CENTURY_PART_TEXT})",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")
@@ -356,11 +386,32 @@ def parse_date(text, dynasty=None):
 
     Reads Gregorian dates (``1867``, ``12/1867``, ``03/12/1867``,
     ``1867-12-03``, ``ngày 3 tháng 12 năm 1867``), ranges and alternatives
-    of them, decades, centuries (``thế kỷ XIX``), qualifiers (``khoảng``,
-    ``trước``, ``sau``, a trailing ``?``), reign-era dates in quốc ngữ or
-    Hán, and an era alone (its whole span). A Gregorian gloss in brackets
-    after an era date is checked against it. ``dynasty`` chooses among eras
-    sharing a name. Raises :class:`DateError` for text it cannot read.
+    of them, decades, centuries (``thế kỷ XIX``) and their parts,
+    qualifiers (``khoảng``, ``trước``, ``sau``, a trailing ``?``),
+    reign-era dates in quốc ngữ or Hán, and an era alone (its whole span).
+    A Gregorian gloss in brackets after an era date is checked against it.
+    ``dynasty`` chooses among eras sharing a name. Raises
+    :class:`DateError` for text it cannot read.
+
+    The ends of a range may differ in precision (``1966 - 03/1967`` is
+    ``1966/1967-03``) and are joined by a dash, with or without spaces
+    (``01/01/1966-31/12/1966``), or by ``đến``/``tới``
+    (``Từ 03/01/2024 đến 28/11/2024``); a day at either end must be a day
+    of the calendar, and the range must not end before it starts.
+
+    ``khoảng``, ``circa``, ``c.`` or ``ca.`` before a date makes it
+    approximate (EDTF ``1890~``) and a ``?`` after it uncertain
+    (``1890?``); both give ``%``. Its years stay those written: the
+    qualifier carries the doubt.
+
+    Parts of a century are read by this convention, in years of the
+    century: early (``đầu``) 1–33, mid (``giữa``) 34–66, late (``cuối``)
+    67–100, first half (``nửa đầu``) 1–50, second half (``nửa sau``,
+    ``nửa cuối``) 51–100. So ``cuối thế kỷ XIX`` is ``1867/1900``, ``đầu
+    thế kỷ XX`` ``1901/1933``, ``giữa thế kỷ XVIII`` ``1734/1766`` and
+    ``nửa sau thế kỷ XIX`` ``1851/1900``. Two parts make a range
+    (``cuối thế kỷ XVIII – đầu thế kỷ XIX`` is ``1767/1833``), with or
+    without a dash between them.
     """
     written = nfc(text or "").strip()
     if not written:
@@ -730,6 +781,31 @@ def _check_gloss(parsed, gloss):
 # --- Gregorian dates ----------------------------------------------------------
 
 
+class _Span(NamedTuple):
+    """One date read from text: its EDTF ends, years and extreme days.
+
+    A single day, month or year has the same ``start`` and ``end``; a
+    century or decade keeps its first and last year apart. ``earliest`` and
+    ``latest`` are ``(year, month, day)`` tuples for ordering the ends of a
+    range, ``None`` for an open end.
+    """
+
+    start: str
+    end: str
+    first: int | None
+    last: int | None
+    earliest: tuple | None
+    latest: tuple | None
+
+    @property
+    def edtf(self):
+        return self.start if self.start == self.end else f"{self.start}/{self.end}"
+
+    @property
+    def is_point(self):
+        return self.start == self.end and None not in (self.first, self.last)
+
+
 def _gregorian(text, written):
     """Return the Gregorian date, range or century in ``text``, or ``None``."""
     century = _CENTURY.fullmatch(text.strip())
@@ -738,28 +814,27 @@ def _gregorian(text, written):
         last = _century_number(century.group(2)) if century.group(2) else first
         if first and last and first <= last:
             start, end = (first - 1) * 100 + 1, last * 100
-            return ParsedDate(written, f"{start}/{end}", start, end)
+            return ParsedDate(written, f"{start:04d}/{end:04d}", start, end)
 
     alternatives = _ALTERNATIVE.split(text)
     if len(alternatives) > 1:
         parts = [_single(part, written) for part in alternatives]
-        if None in parts:
+        if not all(part is not None and part.is_point for part in parts):
             return None
-        edtf = "[" + ",".join(part[0] for part in parts) + "]"
+        edtf = "[" + ",".join(part.start for part in parts) + "]"
         return ParsedDate(
-            written, edtf, min(p[1] for p in parts), max(p[2] for p in parts)
+            written, edtf, min(p.first for p in parts), max(p.last for p in parts)
         )
 
     text = re.sub(r"^(?:từ|from)\s+", "", text, flags=re.IGNORECASE)
-    sides = _RANGE_SEPARATOR.split(text, maxsplit=1)
-    if len(sides) == 1:
-        years = re.fullmatch(r"(\d{3,4})\s*-\s*(\d{3,4})", text)
-        sides = [years[1], years[2]] if years else sides
-    if len(sides) == 2:
+    sides = _range_sides(text, written)
+    if sides is not None:
         first, last = (_single(side, written) for side in sides)
         if first is None or last is None:
             return None
-        if first[1] > last[2]:
+        if None in (first.earliest, last.latest):
+            return None  # "trước"/"sau" already leave the range open
+        if first.earliest > last.latest:
             raise DateError(
                 _(
                     "the range '%(date)s' ends before it starts; "
@@ -767,34 +842,130 @@ def _gregorian(text, written):
                 ),
                 {"date": written},
             )
-        return ParsedDate(written, f"{first[0]}/{last[0]}", first[1], last[2])
+        return ParsedDate(written, f"{first.start}/{last.end}", first.first, last.last)
 
     single = _single(text, written)
     if single is None:
         return None
-    return ParsedDate(written, single[0], single[1], single[2])
+    return ParsedDate(written, single.edtf, single.first, single.last)
+
+
+def _range_sides(text, written):
+    """Return the two sides of a range written in ``text``, or ``None``.
+
+    The ends may be joined by a dash with spaces or without (``1966-1967``,
+    ``01/01/1966-31/12/1966``), an en or em dash, or ``đến``/``tới``; two
+    parts of centuries may also be written side by side (``cuối thế kỷ
+    XVIII đầu thế kỷ XIX``). A plain hyphen also joins the parts of one date
+    (``1867-12-03``, ``12-1867``), so text that reads as one date is one
+    date, and a hyphen that could split the text in more than one way does
+    not split it. A range with one end missing raises :class:`DateError`.
+    """
+    sides = _RANGE_SEPARATOR.split(text, maxsplit=1)
+    if len(sides) == 2:
+        _check_both_ends(sides, written)
+        return sides
+    years = re.fullmatch(r"(\d{3,4})\s*-\s*(\d{3,4})", text)
+    if years:
+        return [years[1], years[2]]
+    centuries = _CENTURY_PAIR.fullmatch(text)
+    if centuries:
+        return [centuries["first"], centuries["last"]]
+    if "-" not in text or _dates_like(text):
+        return None
+    if text.startswith("-"):
+        _check_both_ends(["", text[1:]], written)
+    if text.endswith("-"):
+        _check_both_ends([text[:-1], ""], written)
+    # One date has at most two hyphens (1867-12-03), a range of two five.
+    if text.startswith("-") or text.endswith("-") or text.count("-") > 5:
+        return None
+    splits = []
+    for match in re.finditer("-", text):
+        left, right = text[: match.start()], text[match.end() :]
+        if _dates_like(left) and _dates_like(right):
+            splits.append([left, right])
+    return splits[0] if len(splits) == 1 else None
+
+
+def _check_both_ends(sides, written):
+    """Raise :class:`DateError` if one side of a range is empty, one a date."""
+    sides = [side.strip(" ,;") for side in sides]
+    if all(sides) or not any(sides):
+        return
+    given = next(side for side in sides if side)
+    if not _dates_like(given):
+        return
+    raise DateError(
+        _(
+            "the range '%(date)s' has only one end; write both "
+            "(01/01/1966–31/12/1966), or write 'trước' or 'sau' before "
+            "one date (sau 01/01/1966)"
+        ),
+        {"date": written},
+    )
+
+
+def _dates_like(text):
+    """Return whether ``text`` is written as one date, valid or not."""
+    try:
+        return _single(text, text) is not None
+    except DateError:
+        return True
 
 
 def _single(text, written):
-    """Return ``(edtf, first year, last year)`` for one date, or ``None``."""
+    """Return the :class:`_Span` of one date, or ``None``.
+
+    A leading ``trước``/``sau`` (before, after) leaves one end open; a
+    leading ``khoảng``, ``circa``, ``c.`` or ``ca.`` marks the date
+    approximate (EDTF ``~``) and a trailing ``?`` uncertain (``?``), both
+    (``%``), without widening its years.
+    """
+    text = text.strip(" ,;")
+    for pattern, open_start in ((_BEFORE, True), (_AFTER, False)):
+        if pattern.match(text):
+            inner = _qualified(pattern.sub("", text), written)
+            if inner is None or not inner.is_point:
+                return None
+            if open_start:
+                return _Span("..", inner.end, None, inner.last, None, inner.latest)
+            return _Span(inner.start, "..", inner.first, None, inner.earliest, None)
+    return _qualified(text, written)
+
+
+def _qualified(text, written):
+    """Return the :class:`_Span` of one date with its qualifiers, or ``None``."""
     text = text.strip(" ,;")
     uncertain = text.endswith("?")
     text = text.rstrip("?").strip()
     approximate = bool(_APPROXIMATE.match(text))
     text = _APPROXIMATE.sub("", text)
-    for pattern, form in ((_BEFORE, "../{}"), (_AFTER, "{}/..")):
-        if pattern.match(text):
-            inner = _single(pattern.sub("", text), written)
-            if inner is None:
-                return None
-            if form.startswith(".."):
-                return form.format(inner[0]), None, inner[2]
-            return form.format(inner[0]), inner[1], None
+    qualifier = "%" if uncertain and approximate else "?" if uncertain else ""
+    qualifier = qualifier or ("~" if approximate else "")
 
     decade = _DECADE.match(text)
     if decade:
         start = int(decade[1] or decade[2]) * 10
-        return f"{start // 10}X", start, start + 9
+        edtf = f"{start // 10}X{qualifier}"
+        return _Span(edtf, edtf, start, start + 9, (start, 1, 1), (start + 9, 12, 31))
+
+    century = _CENTURY_PART.fullmatch(text)
+    if century:
+        number = _century_number(century["number"])
+        if not number:
+            return None
+        part = " ".join(century["part"].casefold().split()) if century["part"] else ""
+        low, high = _CENTURY_PARTS[part]
+        start, end = (number - 1) * 100 + low, (number - 1) * 100 + high
+        return _Span(
+            f"{start:04d}{qualifier}",
+            f"{end:04d}{qualifier}",
+            start,
+            end,
+            (start, 1, 1),
+            (end, 12, 31),
+        )
 
     day, month, year = _day_month_year(text)
     if year is None:
@@ -805,9 +976,15 @@ def _single(text, written):
         edtf += f"-{month:02d}"
     if day:
         edtf += f"-{day:02d}"
-    qualifier = "%" if uncertain and approximate else "?" if uncertain else ""
-    qualifier = qualifier or ("~" if approximate else "")
-    return edtf + qualifier, year, year
+    edtf += qualifier
+    return _Span(
+        edtf,
+        edtf,
+        year,
+        year,
+        (year, month or 1, day or 1),
+        (year, month or 12, day or 31),
+    )
 
 
 def _day_month_year(text):
@@ -854,9 +1031,14 @@ def _check_day(day, month, year, written):
 
 
 def _century_number(token):
-    """Return the number of a century written in Roman or Arabic digits."""
+    """Return the number of a century written in Roman or Arabic digits.
+
+    Roman numerals are read in their usual form only (XIX, not XVIIII).
+    """
     if token.isdigit():
         return int(token)
+    if not _ROMAN_NUMERAL.fullmatch(token):
+        return 0
     values = [_ROMAN[char] for char in token.casefold()]
     total = 0
     for value, following in zip(values, values[1:] + [0], strict=True):

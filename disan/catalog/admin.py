@@ -25,8 +25,13 @@ from disan.catalog.actions.change_status import (
     check_transition,
 )
 from disan.catalog.actions.merge_authorities import merge_authorities
-from disan.catalog.dates import DateError, check_not_future, parse_date
 from disan.catalog.exceptions import CatalogPermissionDenied, StatusChangeError
+from disan.catalog.forms import (
+    CatalogForm,
+    WordListField,
+    language_field,
+    script_field,
+)
 from disan.catalog.models import (
     AccessLevel,
     ArchivalFile,
@@ -186,8 +191,11 @@ def _span(start, end):
     return str(start) if end is None or end == start else f"{start}–{end}"
 
 
-class HeritageDocumentForm(forms.ModelForm):
+class HeritageDocumentForm(CatalogForm):
     """A document's form reads the written date as ``disan import`` does."""
+
+    languages = language_field(label=_("languages"))
+    scripts = script_field(label=_("scripts"))
 
     class Meta:
         model = HeritageDocument
@@ -198,18 +206,15 @@ class HeritageDocumentForm(forms.ModelForm):
         date_fields = {"date_written", "year_start", "year_end"}
         if "date_written" in self.errors or not date_fields & set(self.changed_data):
             return cleaned
-        written = (cleaned.get("date_written") or "").strip()
-        if not written:
-            if "date_written" in self.changed_data:
+        this_year = timezone.localdate().year
+        parsed = self.read_written_date("date_written", this_year)
+        if parsed is None:
+            if "date_written" not in self.errors and "date_written" in (
+                self.changed_data
+            ):
                 self.instance.date_edtf = ""
             return cleaned
-        this_year = timezone.localdate().year
-        try:
-            parsed = parse_date(written)
-            check_not_future(parsed, this_year)
-        except DateError as err:
-            self.add_error("date_written", str(err))
-            return cleaned
+        written = parsed.written
         start, end = cleaned.get("year_start"), cleaned.get("year_end")
         if start is None and end is None:
             # Years not given are those of the written date, as on import.
@@ -257,7 +262,7 @@ class HeritageDocumentAdmin(HistoryAdmin):
     date_hierarchy = "created"
     autocomplete_fields = AUTHORITY_LINKS + ("archival_file",)
     preservation_fields = (
-        "id",
+        "system_id",
         "status",
         "ocfl_object_id",
         "ocfl_version",
@@ -350,6 +355,10 @@ class HeritageDocumentAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return visible_documents(request.user, super().get_queryset(request))
+
+    @admin.display(description=_("system ID"))
+    def system_id(self, obj):
+        return obj.pk
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a version restores its description only: get_form() and
@@ -494,8 +503,32 @@ class HeritageStatusChangeAdmin(UnitScopedAdmin):
         obj.pk = recorded.pk
 
 
+class FondsForm(CatalogForm):
+    written_date_fields = ("date_written",)
+
+    class Meta:
+        model = Fonds
+        fields = "__all__"
+
+
+class ArchivalFileForm(CatalogForm):
+    written_date_fields = ("date_written",)
+
+    languages = language_field(label=_("languages"))
+    keywords = WordListField(label=_("keywords"))
+
+    class Meta:
+        model = ArchivalFile
+        fields = "__all__"
+
+
+class AuthorityForm(CatalogForm):
+    alternate_names = WordListField(label=_("other names"))
+
+
 @admin.register(Fonds)
 class FondsAdmin(HistoryAdmin):
+    form = FondsForm
     list_display = ("code", "name", "holding_unit")
     list_filter = ("holding_unit",)
     search_fields = ("code", "name")
@@ -522,6 +555,7 @@ class ArchivalFileAdmin(HistoryAdmin):
     search_fields = ("file_code", "title", "paper_file_code")
     readonly_fields = ("file_code",)
     autocomplete_fields = AUTHORITY_LINKS
+    form = ArchivalFileForm
     fieldsets = (
         (
             None,
@@ -599,6 +633,7 @@ def merge_selected(modeladmin, request, queryset):
 
 
 class AuthorityAdmin(SimpleHistoryAdmin):
+    form = AuthorityForm
     list_display = ("name", "external_id", "updated")
     search_fields = ("name", "alternate_names", "external_id")
     actions = (merge_selected,)

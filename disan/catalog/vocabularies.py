@@ -97,6 +97,15 @@ LANGUAGES = {
     "en": _("English"),
 }
 
+# Script codes (ISO 15924) as ingest reads them; Nôm is written in Han
+# characters, so it is "Hani".
+SCRIPTS = {
+    "Hani": _("Han characters (Hán, Nôm)"),
+    "Latn": _("Latin (Quốc ngữ)"),
+    "Hant": _("Traditional Han characters"),
+    "Hans": _("Simplified Han characters"),
+}
+
 
 @dataclass(frozen=True)
 class DocumentType:

@@ -29,8 +29,10 @@ class ImageAlias(models.Model):
             )
         ],
     )
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="+")
-    created = models.DateTimeField(auto_now_add=True)
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.CASCADE, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["alias"]

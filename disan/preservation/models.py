@@ -66,25 +66,30 @@ class Outcome(models.TextChoices):
 class ObjectFixity(models.Model):
     """The latest audit of one OCFL object, over every copy of it."""
 
-    object_id = models.CharField(max_length=1024, unique=True)
+    object_id = models.CharField(_("object ID"), max_length=1024, unique=True)
     # Folder of the object relative to each storage root, so an object whose
     # inventories are all damaged is still known by its id.
-    path = models.CharField(max_length=4096, blank=True)
+    path = models.CharField(_("path"), max_length=4096, blank=True)
     document = models.ForeignKey(
         "catalog.HeritageDocument",
+        verbose_name=_("document"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    last_audit = models.DateTimeField(null=True, blank=True, db_index=True)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
-    fault_count = models.PositiveIntegerField(default=0)
+    last_audit = models.DateTimeField(
+        _("last audit"), null=True, blank=True, db_index=True
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=16, choices=Outcome.choices, blank=True
+    )
+    fault_count = models.PositiveIntegerField(_("number of faults"), default=0)
     # Content paths no copy holds intact any more.
-    lost = models.JSONField(default=list, blank=True)
+    lost = models.JSONField(_("lost files"), default=list, blank=True)
     # Size in bytes of each content path when it last matched its digest;
     # tells a truncated file from a changed one when no copy is intact.
-    sizes = models.JSONField(default=dict, blank=True)
+    sizes = models.JSONField(_("file sizes"), default=dict, blank=True)
 
     class Meta:
         ordering = ["object_id"]
@@ -92,28 +97,30 @@ class ObjectFixity(models.Model):
         verbose_name_plural = _("object fixity")
 
     def __str__(self):
-        return f"{self.object_id} {self.outcome or 'not audited'}"
+        outcome = self.get_outcome_display() if self.outcome else _("not audited")
+        return f"{self.object_id} {outcome}"
 
 
 class FixityCheck(models.Model):
     """One audit of one copy (the primary or a replica) of one object."""
 
-    object_id = models.CharField(max_length=1024, db_index=True)
-    copy = models.CharField(max_length=1024)
+    object_id = models.CharField(_("object ID"), max_length=1024, db_index=True)
+    copy = models.CharField(_("copy"), max_length=1024)
     document = models.ForeignKey(
         "catalog.HeritageDocument",
+        verbose_name=_("document"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    checked_at = models.DateTimeField(db_index=True)
-    outcome = models.CharField(max_length=16, choices=Outcome.choices)
-    files = models.PositiveIntegerField(default=0)
-    bytes = models.BigIntegerField(default=0)
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    files = models.PositiveIntegerField(_("number of files"), default=0)
+    bytes = models.BigIntegerField(_("number of bytes"), default=0)
     # [{"code": ..., "path": ..., "detail": ...}], codes from
     # disan.preservation.fixity.Code.
-    faults = models.JSONField(default=list, blank=True)
+    faults = models.JSONField(_("faults"), default=list, blank=True)
 
     class Meta:
         ordering = ["-checked_at", "object_id", "copy"]
@@ -121,7 +128,7 @@ class FixityCheck(models.Model):
         verbose_name_plural = _("fixity checks")
 
     def __str__(self):
-        return f"{self.object_id} [{self.copy}] {self.outcome}"
+        return f"{self.object_id} [{self.copy}] {self.get_outcome_display()}"
 
 
 class DescriptionRequest(models.Model):

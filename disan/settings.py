@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -86,10 +87,19 @@ DISAN_OCR_ENGINE = _env(
     "DISAN_OCR_ENGINE", "disan.ocr.engines.tesseract.TesseractEngine"
 )
 
-# str: access level of an ingested document whose metadata names none:
-# "public", "conditional" or "secret". Default "conditional", so nothing is
-# published by accident; say "public" in the batch's metadata to publish.
-DISAN_DEFAULT_ACCESS_LEVEL = _env("DISAN_DEFAULT_ACCESS_LEVEL", "conditional")
+# str: access level of a new document or archival file whose metadata,
+# inventory row or form names none: "public", "conditional" or "secret".
+# Default "conditional", so nothing is published by accident; say "public"
+# in the batch's metadata or the inventory to publish. A record already in
+# the catalog keeps its level when a batch or an inventory names none.
+DISAN_DEFAULT_ACCESS_LEVEL = (
+    _env("DISAN_DEFAULT_ACCESS_LEVEL", "conditional").strip().lower()
+)
+if DISAN_DEFAULT_ACCESS_LEVEL not in ("public", "conditional", "secret"):
+    raise ImproperlyConfigured(
+        f"DISAN_DEFAULT_ACCESS_LEVEL is '{DISAN_DEFAULT_ACCESS_LEVEL}'; "
+        "use public, conditional or secret"
+    )
 
 # bool: run OCR during ingest. Default true.
 DISAN_OCR_ENABLED = _env_bool("DISAN_OCR_ENABLED", True)

@@ -9,6 +9,7 @@ that descriptions link to.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -51,6 +52,21 @@ class AccessLevel(models.TextChoices):
     PUBLIC = "public", _("Public")
     CONDITIONAL = "conditional", _("Conditional")
     SECRET = "secret", _("Secret")
+
+
+def default_access_level():
+    """The access level of a record made without one: DISAN_DEFAULT_ACCESS_LEVEL.
+
+    Read when the record is made, so that nothing is published because
+    nobody said otherwise ("conditional" unless the setting says more).
+    """
+    level = settings.DISAN_DEFAULT_ACCESS_LEVEL
+    if level not in AccessLevel.values:
+        raise ImproperlyConfigured(
+            f"DISAN_DEFAULT_ACCESS_LEVEL is '{level}'; use "
+            + ", ".join(AccessLevel.values)
+        )
+    return level
 
 
 class ReadingDirection(models.TextChoices):
@@ -380,7 +396,7 @@ class ArchivalFile(AuthorityLinks):
         _("access mode"),
         max_length=16,
         choices=AccessLevel.choices,
-        default=AccessLevel.PUBLIC,
+        default=default_access_level,
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     date_written = models.CharField(_("dates as written"), max_length=255, blank=True)
@@ -503,7 +519,7 @@ class HeritageDocument(AuthorityLinks):
         _("access level"),
         max_length=16,
         choices=AccessLevel.choices,
-        default=AccessLevel.PUBLIC,
+        default=default_access_level,
         db_index=True,
     )
     reading_direction = models.CharField(

@@ -17,11 +17,15 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils import translation
 
 from disan.catalog.importing.values import CellError, written_date
-from disan.catalog.models import AccessLevel, HeritageStatus, ReadingDirection
+from disan.catalog.models import (
+    AccessLevel,
+    HeritageStatus,
+    ReadingDirection,
+    default_access_level,
+)
 from disan.core.text import nfc
 from disan.ingest.exceptions import MetadataError
 
@@ -103,11 +107,6 @@ TEXT_LIMITS = {
 }
 
 
-def default_access_level():
-    """The access level of a document whose metadata names none."""
-    return settings.DISAN_DEFAULT_ACCESS_LEVEL
-
-
 @dataclass
 class DocumentMetadata:
     """Checked descriptive metadata of one document, all text in NFC."""
@@ -123,11 +122,15 @@ class DocumentMetadata:
     scripts: list = field(default_factory=list)
     holding_unit: str = ""
     heritage_status: str = HeritageStatus.INVENTORIED.value
-    # Without a word on access, a document is not published: see
-    # DISAN_DEFAULT_ACCESS_LEVEL.
-    access_level: str = field(default_factory=lambda: default_access_level())
+    # Without a word on access, a new document is not published: see
+    # DISAN_DEFAULT_ACCESS_LEVEL. One already in the catalog keeps its level.
+    access_level: str = field(default_factory=default_access_level)
     reading_direction: str = ReadingDirection.LEFT_TO_RIGHT.value
     description: str = ""
+    # The keys the metadata gave a value for; the others hold defaults. A
+    # document already in the catalog keeps its access level when the batch
+    # names none (see the identify step).
+    named: list = field(default_factory=list, compare=False)
 
 
 def _fold(text):
@@ -379,7 +382,7 @@ def normalize_metadata(raw, *, source):
 
     if errors:
         raise MetadataError(source, errors)
-    return DocumentMetadata(**result)
+    return DocumentMetadata(**result, named=sorted(values))
 
 
 def _text(value, name, errors):

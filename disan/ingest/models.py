@@ -49,6 +49,9 @@ class Transfer(models.Model):
     source = models.CharField(max_length=4096)
     staging_path = models.CharField(max_length=4096)
     metadata = models.JSONField(default=dict, blank=True)
+    # The keys of ``metadata`` the batch gave (the others hold defaults), or
+    # None where not recorded, when every key counts as given.
+    metadata_keys = models.JSONField(null=True, blank=True, default=None)
     # Files in reading order, as staged: [{"name", "path", "size"}].
     files = models.JSONField(default=list, blank=True)
     # None until the store step decides whether the object changed.

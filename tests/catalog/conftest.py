@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission, User
 from django.utils import translation
 
 from disan.catalog.models import (
+    AccessLevel,
     ArchivalFile,
     DocumentStatus,
     Fonds,
@@ -53,6 +54,9 @@ def make_staff(username, unit=None, perms=(), superuser=False):
 
 def make_document(identifier, title, unit=None, **extra):
     extra.setdefault("status", DocumentStatus.ONLINE)
+    # Public unless a test says otherwise, so staff without the permissions
+    # for restricted documents see it (a new record is conditional).
+    extra.setdefault("access_level", AccessLevel.PUBLIC)
     return HeritageDocument.objects.create(
         identifier=identifier,
         title=title,

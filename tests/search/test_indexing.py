@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from disan.catalog.models import (
+    AccessLevel,
     DocumentStatus,
     HeritageDocument,
     HoldingUnit,
@@ -32,6 +33,8 @@ def make_heritage_document(identifier, title, *, status=DocumentStatus.ONLINE, *
     unit, _ = HoldingUnit.objects.get_or_create(
         code="bao-tang-ha-noi", defaults={"name": "Bảo tàng Hà Nội"}
     )
+    # Public unless a test says otherwise: the searches here are the public's.
+    extra.setdefault("access_level", AccessLevel.PUBLIC)
     return HeritageDocument.objects.create(
         identifier=identifier, title=title, holding_unit=unit, status=status, **extra
     )

@@ -145,11 +145,14 @@ def _stage(batch, number, folder, identifiers):
             }
         )
 
+    values = dataclasses.asdict(metadata)
+    named = values.pop("named")
     return Transfer.objects.create(
         batch=batch,
         source=nfc(str(folder.path)),
         staging_path=str(staging),
-        metadata=dataclasses.asdict(metadata),
+        metadata=values,
+        metadata_keys=named,
         files=files,
     )
 

@@ -40,9 +40,13 @@ def run(job):
     # catalog takes the batch's metadata only when it differs both from the
     # description its object preserves and from the metadata of the batch
     # last stored for it (the catalog may have been edited since), and never
-    # from a batch that would loosen its access level.
+    # from a batch that would loosen its access level. A batch that names no
+    # access level keeps the record's: only a new one takes the default.
     identifier = transfer.metadata["identifier"]
     existing = HeritageDocument.objects.filter(identifier=identifier).first()
+    notes = []
+    if existing is not None and not names_access_level(transfer):
+        transfer.metadata["access_level"] = existing.access_level
     if existing is None:
         if accepted:
             transfer.document, _ = upsert_document(transfer.metadata)
@@ -53,18 +57,36 @@ def run(job):
         transfer.document = existing
     elif looser(transfer.metadata.get("access_level"), existing.access_level):
         transfer.document = existing
-        transfer.save(update_fields=["document", "files"])
+        transfer.save(update_fields=["document", "files", "metadata"])
         _refuse_loosening(job, transfer, existing)
         discard_staging(transfer)
         return []
     else:
+        before = existing.access_level
         transfer.document, _ = upsert_document(transfer.metadata)
-    transfer.save(update_fields=["document", "files"])
+        if transfer.document.access_level != before:
+            notes.append(
+                f"Access level changed from {before} to "
+                f"{transfer.document.access_level} by this batch's metadata."
+            )
+    transfer.save(update_fields=["document", "files", "metadata"])
 
     if not accepted:
-        job.message = "No file of this document could be accepted."
+        notes.append("No file of this document could be accepted.")
+    job.message = " ".join(notes)
+    if not accepted:
         return []
     return [pipeline.new_job(transfer, Job.Step.STORE)]
+
+
+def names_access_level(transfer):
+    """True if the transfer's batch named the document's access level.
+
+    A transfer staged before the keys given were recorded counts as naming
+    every key, as it did then.
+    """
+    keys = transfer.metadata_keys
+    return keys is None or "access_level" in keys
 
 
 def preserved_metadata(document):

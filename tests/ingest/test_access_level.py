@@ -1,0 +1,152 @@
+"""The access level a batch gives: only what its metadata names, said so."""
+
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from disan.catalog.models import HeritageDocument
+from disan.ingest.metadata import normalize_metadata
+from disan.ingest.models import Transfer
+from disan.ingest.services.summary import format_text, summarize
+from disan.ingest.steps.identify import names_access_level
+from tests.ingest.test_batches import PRINTED, run_batch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIGHTENED = "Access level changed from public to conditional by this batch's metadata."
+
+
+def make_batch(root, header, row):
+    """A batch of one document folder, ``quyển 1``, described by one CSV row."""
+    folder = root / "lô" / "quyển 1"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "trang.tif").exists():
+        shutil.copyfile(PRINTED, folder / "trang.tif")
+    (root / "lô" / "metadata.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    return root / "lô"
+
+
+def import_public(tmp_path):
+    """Record HN-Q1 in the catalog as public, the way a cataloger does."""
+    inventory = tmp_path / "mục lục.csv"
+    inventory.write_text(
+        "Mã tài liệu,Tiêu đề,Mức truy cập\nHN-Q1,Quyển 1,công khai\n",
+        encoding="utf-8",
+    )
+    call_command("import", str(inventory), verbosity=0)
+    assert HeritageDocument.objects.get().access_level == "public"
+
+
+def notes_of(batch):
+    (entry,) = summarize(batch)["documents"]
+    return entry["notes"]
+
+
+def test_a_new_document_whose_metadata_names_no_level_is_conditional(
+    tmp_path, monkeypatch
+):
+    run_batch(
+        make_batch(tmp_path, "folder,identifier,title", "quyển 1,HN-Q1,Q1"), monkeypatch
+    )
+
+    assert HeritageDocument.objects.get().access_level == "conditional"
+
+
+def test_the_default_of_a_new_document_is_the_setting(tmp_path, monkeypatch, settings):
+    settings.DISAN_DEFAULT_ACCESS_LEVEL = "public"
+
+    run_batch(
+        make_batch(tmp_path, "folder,identifier,title", "quyển 1,HN-Q1,Q1"), monkeypatch
+    )
+
+    assert HeritageDocument.objects.get().access_level == "public"
+
+
+@pytest.mark.parametrize(
+    "header, row",
+    [
+        # No access column at all.
+        ("folder,identifier,title,description", "quyển 1,HN-Q1,Quyển 1,Bản in"),
+        # A column, left empty for this document.
+        (
+            "folder,identifier,title,access_level,description",
+            "quyển 1,HN-Q1,Quyển 1,,Bản in",
+        ),
+    ],
+)
+def test_a_batch_naming_no_level_keeps_the_documents(
+    tmp_path, monkeypatch, client, header, row
+):
+    import_public(tmp_path)
+
+    batch = run_batch(make_batch(tmp_path, header, row), monkeypatch)
+
+    document = HeritageDocument.objects.get()
+    assert (document.access_level, document.description) == ("public", "Bản in")
+    assert not any("Access level" in note for note in notes_of(batch))
+    # What the batch applied is what its transfer records.
+    assert batch.transfers.get().metadata["access_level"] == "public"
+    assert client.get(f"/documents/{document.pk}/").status_code == 200
+
+
+def test_a_batch_naming_no_level_keeps_it_when_run_again(tmp_path, monkeypatch):
+    import_public(tmp_path)
+    batch_folder = make_batch(tmp_path, "folder,identifier,title", "quyển 1,HN-Q1,Q1")
+    run_batch(batch_folder, monkeypatch)
+
+    (entry,) = summarize(run_batch(batch_folder, monkeypatch))["documents"]
+
+    assert HeritageDocument.objects.get().access_level == "public"
+    assert entry["changed"] is False
+
+
+def test_a_batch_that_tightens_the_level_says_so(tmp_path, monkeypatch, client):
+    import_public(tmp_path)
+
+    batch = run_batch(
+        make_batch(
+            tmp_path, "folder,identifier,title,access_level", "quyển 1,HN-Q1,Q1,hạn chế"
+        ),
+        monkeypatch,
+    )
+
+    document = HeritageDocument.objects.get()
+    assert document.access_level == "conditional"
+    assert TIGHTENED in notes_of(batch)
+    assert f"note: {TIGHTENED}" in format_text(summarize(batch))
+    assert client.get(f"/documents/{document.pk}/").status_code == 404
+
+
+def test_a_batch_naming_the_same_level_notes_nothing(tmp_path, monkeypatch):
+    import_public(tmp_path)
+
+    batch = run_batch(
+        make_batch(
+            tmp_path,
+            "folder,identifier,title,access_level",
+            "quyển 1,HN-Q1,Quyển 1 (sửa),công khai",
+        ),
+        monkeypatch,
+    )
+
+    assert HeritageDocument.objects.get().title == "Quyển 1 (sửa)"
+    assert not any("Access level" in note for note in notes_of(batch))
+
+
+def test_the_keys_a_batch_gave_are_those_with_a_value():
+    metadata = normalize_metadata(
+        {"thư mục": "quyển 1", "Tiêu đề": "Quyển 1", "Mức truy cập": ""},
+        source="quyển 1",
+    )
+
+    assert metadata.named == ["title"]
+    assert metadata.access_level == "conditional"
+
+
+@pytest.mark.parametrize(
+    "keys, named",
+    [(["title"], False), (["access_level", "title"], True), (None, True)],
+)
+def test_a_transfer_staged_before_keys_were_recorded_names_every_key(keys, named):
+    assert names_access_level(Transfer(metadata_keys=keys)) is named

@@ -17,52 +17,68 @@ class Batch(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    source = models.CharField(max_length=4096)
-    created = models.DateTimeField(auto_now_add=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(_("source folder"), max_length=4096)
+    created = models.DateTimeField(_("started"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
-    ocr = models.BooleanField(default=True)
+    ocr = models.BooleanField(_("text recognition (OCR)"), default=True)
 
     class Meta:
         ordering = ["-created"]
-        verbose_name_plural = "batches"
+        verbose_name = _("digitization batch")
+        verbose_name_plural = _("digitization batches")
 
     def __str__(self):
-        return f"batch {self.id} ({self.source})"
+        return _("batch %(id)s (%(source)s)") % {"id": self.id, "source": self.source}
 
 
 class Transfer(models.Model):
     """One document folder of a batch, staged for processing (an OAIS SIP)."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="transfers")
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("digitization batch"),
+        on_delete=models.CASCADE,
+        related_name="transfers",
+    )
     document = models.ForeignKey(
         HeritageDocument,
+        verbose_name=_("document"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="transfers",
     )
-    source = models.CharField(max_length=4096)
-    staging_path = models.CharField(max_length=4096)
-    metadata = models.JSONField(default=dict, blank=True)
+    source = models.CharField(_("source folder"), max_length=4096)
+    staging_path = models.CharField(_("staging folder"), max_length=4096)
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     # The keys of ``metadata`` the batch gave (the others hold defaults), or
     # None where not recorded, when every key counts as given.
     metadata_keys = models.JSONField(null=True, blank=True, default=None)
     # Files in reading order, as staged: [{"name", "path", "size"}].
-    files = models.JSONField(default=list, blank=True)
+    files = models.JSONField(_("files"), default=list, blank=True)
     # None until the store step decides whether the object changed.
-    changed = models.BooleanField(null=True, default=None)
+    changed = models.BooleanField(_("changed"), null=True, default=None)
     # For a document given its first masters: those already stored under
     # documents of other batches (same SHA-256), as the store step found them:
     # {"masters", "held", "documents": [{"identifier", "masters"}], "more"}.
     # It names other documents whatever their access level, so only the
     # batch summary of `disan ingest` shows it.
-    stored_elsewhere = models.JSONField(default=dict, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    stored_elsewhere = models.JSONField(
+        _("masters already stored elsewhere"), default=dict, blank=True
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self):
+        return self.source
 
 
 class Job(models.Model):
@@ -86,56 +102,72 @@ class Job(models.Model):
 
     FINISHED = (Status.DONE, Status.SKIPPED, Status.FAILED)
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(_("ID"), primary_key=True, default=uuid.uuid4, editable=False)
     transfer = models.ForeignKey(
-        Transfer, on_delete=models.CASCADE, related_name="jobs"
+        Transfer,
+        verbose_name=_("transfer"),
+        on_delete=models.CASCADE,
+        related_name="jobs",
     )
     page = models.ForeignKey(
         "catalog.Page",
+        verbose_name=_("page"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="jobs",
     )
-    step = models.CharField(max_length=16, choices=Step.choices)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     status = models.CharField(
-        max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True
+        _("status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.QUEUED,
+        db_index=True,
     )
-    attempts = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)
-    worker = models.CharField(max_length=255, blank=True)
-    created = models.DateTimeField(auto_now_add=True)
-    started = models.DateTimeField(null=True, blank=True)
-    heartbeat = models.DateTimeField(null=True, blank=True)
-    finished = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    worker = models.CharField(_("worker"), max_length=255, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["created"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
 
     def __str__(self):
-        return f"{self.step} {self.status} ({self.id})"
+        return f"{self.get_step_display()}: {self.get_status_display()} ({self.id})"
 
 
 class Rejection(models.Model):
     """A file refused at ingest, with the reason shown in the batch summary."""
 
     batch = models.ForeignKey(
-        Batch, on_delete=models.CASCADE, related_name="rejections"
+        Batch,
+        verbose_name=_("digitization batch"),
+        on_delete=models.CASCADE,
+        related_name="rejections",
     )
     transfer = models.ForeignKey(
         Transfer,
+        verbose_name=_("transfer"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="rejections",
     )
-    path = models.CharField(max_length=4096)
-    code = models.CharField(max_length=64)
-    reason = models.TextField()
-    created = models.DateTimeField(auto_now_add=True)
+    path = models.CharField(_("path"), max_length=4096)
+    code = models.CharField(_("reason code"), max_length=64)
+    reason = models.TextField(_("reason"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["path"]
+        verbose_name = _("rejected file")
+        verbose_name_plural = _("rejected files")
 
     def __str__(self):
         return f"{self.path}: {self.reason}"

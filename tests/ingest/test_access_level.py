@@ -9,7 +9,7 @@ from disan.catalog.models import HeritageDocument
 from disan.ingest.metadata import normalize_metadata
 from disan.ingest.models import Transfer
 from disan.ingest.services.summary import format_text, summarize
-from disan.ingest.steps.identify import names_access_level
+from disan.ingest.steps.identify import names
 from tests.ingest.test_batches import PRINTED, run_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,4 +149,74 @@ def test_the_keys_a_batch_gave_are_those_with_a_value():
     [(["title"], False), (["access_level", "title"], True), (None, True)],
 )
 def test_a_transfer_staged_before_keys_were_recorded_names_every_key(keys, named):
-    assert names_access_level(Transfer(metadata_keys=keys)) is named
+    assert names(Transfer(metadata_keys=keys), "access_level") is named
+
+
+def import_described(tmp_path):
+    """Record HN-Q1 in the catalog with a full description, as a cataloger
+    does before the scans arrive."""
+    inventory = tmp_path / "mục lục.csv"
+    inventory.write_text(
+        "Mã tài liệu,Tiêu đề,Tên gốc,Mô tả,Niên đại,Ngôn ngữ,Cấp di sản,"
+        "Đơn vị lưu giữ,Mức truy cập\n"
+        "HN-Q1,Sắc phong thời Tự Đức,敕封,Sắc phong cho làng Đông Ngạc,"
+        "Tự Đức năm thứ 20,Hán,quốc gia,Bảo tàng Hà Nội,công khai\n",
+        encoding="utf-8",
+    )
+    call_command("import", str(inventory), verbosity=0)
+    return HeritageDocument.objects.get()
+
+
+def described(document):
+    return (
+        document.title,
+        document.original_title,
+        document.description,
+        document.date_written,
+        document.year_start,
+        document.languages,
+        document.heritage_status,
+        document.holding_unit.name,
+        document.access_level,
+        document.reading_direction,
+    )
+
+
+def test_scans_of_a_cataloged_document_keep_its_description(tmp_path, monkeypatch):
+    before = described(import_described(tmp_path))
+    assert before[6] == "national"
+
+    # The scans come in a folder named by the identifier, with no metadata.
+    folder = tmp_path / "lô" / "HN-Q1"
+    folder.mkdir(parents=True)
+    shutil.copyfile(PRINTED, folder / "trang.tif")
+    batch = run_batch(folder.parent, monkeypatch)
+
+    document = HeritageDocument.objects.get()
+    assert document.status == "online" and document.page_count == 2
+    assert described(document) == before
+    assert notes_of(batch) == ["OCR turned off for this batch."]
+
+
+def test_a_batch_changes_only_what_it_names(tmp_path, monkeypatch):
+    before = described(import_described(tmp_path))
+
+    batch = run_batch(
+        make_batch(
+            tmp_path,
+            "folder,identifier,description,heritage_status",
+            "quyển 1,HN-Q1,Bản sao chụp năm 1990,registered",
+        ),
+        monkeypatch,
+    )
+
+    document = HeritageDocument.objects.get()
+    after = described(document)
+    assert after[2] == "Bản sao chụp năm 1990"
+    # Everything else is as cataloged, the heritage status included.
+    assert after[:2] + after[3:] == before[:2] + before[3:]
+    assert notes_of(batch) == [
+        "Heritage status kept as national: the batch's metadata says registered,"
+        " and a change of status needs a decision on record (staff interface).",
+        "OCR turned off for this batch.",
+    ]

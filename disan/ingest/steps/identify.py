@@ -40,13 +40,15 @@ def run(job):
     # catalog takes the batch's metadata only when it differs both from the
     # description its object preserves and from the metadata of the batch
     # last stored for it (the catalog may have been edited since), and never
-    # from a batch that would loosen its access level. A batch that names no
-    # access level keeps the record's: only a new one takes the default.
+    # from a batch that would loosen its access level. What a batch does not
+    # name, a record keeps (its title, description, access level…): only a
+    # new record takes the defaults. Nor does a batch change a record's
+    # heritage status, which needs a decision on record.
     identifier = transfer.metadata["identifier"]
     existing = HeritageDocument.objects.filter(identifier=identifier).first()
     notes = []
-    if existing is not None and not names_access_level(transfer):
-        transfer.metadata["access_level"] = existing.access_level
+    if existing is not None:
+        notes += keep_unnamed(transfer, existing)
     if existing is None:
         if accepted:
             transfer.document, _ = upsert_document(transfer.metadata)
@@ -79,14 +81,66 @@ def run(job):
     return [pipeline.new_job(transfer, Job.Step.STORE)]
 
 
-def names_access_level(transfer):
-    """True if the transfer's batch named the document's access level.
+# Keys of a batch's metadata made from others when not given: named when
+# any of these is.
+_MADE_FROM = {
+    "year_start": ("year_start", "date_written"),
+    "year_end": ("year_end", "date_written"),
+    "reading_direction": ("reading_direction", "languages", "scripts"),
+}
+
+
+def names(transfer, key):
+    """True if the transfer's batch named ``key`` of the document's metadata.
 
     A transfer staged before the keys given were recorded counts as naming
     every key, as it did then.
     """
     keys = transfer.metadata_keys
-    return keys is None or "access_level" in keys
+    return keys is None or any(name in keys for name in _MADE_FROM.get(key, (key,)))
+
+
+def current_metadata(document):
+    """The catalog's values of ``document`` under the keys of batch metadata."""
+    unit = document.holding_unit
+    return {
+        "title": document.title,
+        "original_title": document.original_title,
+        "doc_type": document.doc_type,
+        "date_written": document.date_written,
+        "year_start": document.year_start,
+        "year_end": document.year_end,
+        "languages": list(document.languages),
+        "scripts": list(document.scripts),
+        "holding_unit": unit.name if unit is not None else "",
+        "heritage_status": document.heritage_status,
+        "access_level": document.access_level,
+        "reading_direction": document.reading_direction,
+        "description": document.description,
+    }
+
+
+def keep_unnamed(transfer, existing):
+    """Give the transfer's metadata the catalog's value of every key its
+    batch did not name, and the document's heritage status; return notes.
+
+    A heritage status changes by a decision on record (the staff
+    interface), never by a batch: one naming another is noted, not applied.
+    """
+    notes = []
+    for key, value in current_metadata(existing).items():
+        if key not in transfer.metadata:
+            continue
+        asked = transfer.metadata[key]
+        if key == "heritage_status" and names(transfer, key) and asked != value:
+            notes.append(
+                f"Heritage status kept as {value}: the batch's metadata says "
+                f"{asked}, and a change of status needs a decision on record "
+                "(staff interface)."
+            )
+        if key == "heritage_status" or not names(transfer, key):
+            transfer.metadata[key] = value
+    return notes
 
 
 def preserved_metadata(document):

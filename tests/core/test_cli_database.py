@@ -35,7 +35,8 @@ def test_import_on_a_data_folder_with_no_database(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
-    assert "1 new" in done.stdout
+    # The command speaks the site's language, Vietnamese unless set.
+    assert "1 dòng, 1 mới" in done.stdout
     assert (home / "disan.sqlite3").is_file()
 
 

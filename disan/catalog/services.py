@@ -32,16 +32,22 @@ def unit_code(name):
     return slugify(strip_diacritics(name))[:64] or "unit"
 
 
-def holding_unit_named(name):
-    """Return the holding unit called ``name``, creating it on first use."""
+def holding_unit_named(name, created=None):
+    """Return the holding unit called ``name``, creating it on first use.
+
+    The name of a unit created is appended to the list ``created``, so the
+    caller can say so: a misspelt name makes a unit of its own.
+    """
     if not name:
         return None
     name = nfc(name).strip()
     unit = HoldingUnit.objects.filter(name=name).first()
     if unit is None:
-        unit, _ = HoldingUnit.objects.get_or_create(
+        unit, new = HoldingUnit.objects.get_or_create(
             code=unit_code(name), defaults={"name": name}
         )
+        if new and created is not None:
+            created.append(name)
     return unit
 
 
@@ -61,11 +67,12 @@ def _normalized_date(written):
 
 
 @transaction.atomic
-def upsert_document(metadata):
+def upsert_document(metadata, new_units=None):
     """Create or update the document named by ``metadata["identifier"]``.
 
     Returns ``(document, changed)``. A record whose fields already match is
-    not saved, so ingesting the same batch twice changes nothing.
+    not saved, so ingesting the same batch twice changes nothing. A holding
+    unit made for it is named in the list ``new_units``.
     """
     identifier = nfc(metadata["identifier"]).strip()
     values = {
@@ -75,7 +82,9 @@ def upsert_document(metadata):
         key: ("" if value is None and key not in ("year_start", "year_end") else value)
         for key, value in values.items()
     }
-    values["holding_unit"] = holding_unit_named(metadata.get("holding_unit") or "")
+    values["holding_unit"] = holding_unit_named(
+        metadata.get("holding_unit") or "", new_units
+    )
     values.update(_normalized_date(values.get("date_written") or ""))
 
     document = HeritageDocument.objects.filter(identifier=identifier).first()

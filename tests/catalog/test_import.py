@@ -46,6 +46,8 @@ def test_vietnamese_headers_create_documents_with_parsed_values(tmp_path):
     assert (summary.rows, summary.created, summary.invalid) == (3, 3, 0)
     assert summary.written is True
     assert [row.action for row in rows] == ["create", "create", "create"]
+    # Units named for the first time are made, and said so, once each.
+    assert summary.new_units == ["Thư viện Hà Nội", "Bảo tàng Hà Nội"]
     document = HeritageDocument.objects.get(identifier="HU-02")
     assert document.title == "Hương ước làng Đông Ngạc"
     assert document.date_written == "tháng Chạp năm Cảnh Hưng thứ 30"
@@ -395,3 +397,21 @@ def test_document_choices_export_as_vietnamese_and_import_unchanged(tmp_path):
     assert ",public," not in text and ",conditional" not in text
     summary = import_inventory(out)
     assert (summary.unchanged, summary.updated, summary.invalid) == (3, 0, 0)
+
+
+def test_the_report_names_units_new_to_the_catalog(tmp_path, capsys):
+    make_unit(code="thu-vien-ha-noi", name="Thư viện Hà Nội")
+    path = write(tmp_path, "danh mục.csv", [HEADER_VI, *ROWS_VI])
+
+    call_command("import", str(path), "--dry-run")
+
+    out = capsys.readouterr().out
+    assert (
+        "New holding units, not in the catalog before this inventory: Bảo tàng"
+        " Hà Nội. Check their spelling: a misspelt name makes a unit of its own."
+    ) in out
+    assert not HoldingUnit.objects.filter(name="Bảo tàng Hà Nội").exists()
+    summary, _ = rows_of(path)
+    assert summary.new_units == ["Bảo tàng Hà Nội"]
+    # Imported again, every unit is known.
+    assert rows_of(path)[0].new_units == []

@@ -220,3 +220,29 @@ def test_a_batch_changes_only_what_it_names(tmp_path, monkeypatch):
         " and a change of status needs a decision on record (staff interface).",
         "OCR turned off for this batch.",
     ]
+
+
+def test_a_unit_not_in_the_catalog_is_made_and_noted(tmp_path, monkeypatch):
+    import_described(tmp_path)  # makes "Bảo tàng Hà Nội"
+    folder = tmp_path / "lô" / "HN-Q2"
+    folder.mkdir(parents=True)
+    shutil.copyfile(PRINTED, folder / "trang.tif")
+    (tmp_path / "lô" / "metadata.csv").write_text(
+        "folder,holding_unit\nHN-Q2,Bảo tàg Hà Nội\n", encoding="utf-8"
+    )
+
+    batch = run_batch(folder.parent, monkeypatch)
+
+    assert notes_of(batch) == [
+        "New holding unit 'Bảo tàg Hà Nội': it was not in the catalog. Check the"
+        " spelling; a misspelt name makes a unit of its own.",
+        "OCR turned off for this batch.",
+    ]
+    # Named right, the unit is found, and nothing is said.
+    (tmp_path / "lô" / "metadata.csv").write_text(
+        "folder,holding_unit\nHN-Q2,Bảo tàng Hà Nội\n", encoding="utf-8"
+    )
+    assert notes_of(run_batch(folder.parent, monkeypatch)) == []
+    assert HeritageDocument.objects.get(identifier="HN-Q2").holding_unit.name == (
+        "Bảo tàng Hà Nội"
+    )

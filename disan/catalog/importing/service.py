@@ -51,6 +51,9 @@ class ImportSummary:
     dry_run: bool = False
     # Headers of row-number columns (STT…), whose values were not read.
     ignored_columns: list = field(default_factory=list)
+    # Holding units named in the inventory that were not in the catalog:
+    # made by this import (or, for a dry run or a refused one, they would be).
+    new_units: list = field(default_factory=list)
 
     def as_json(self):
         return asdict(self)
@@ -111,6 +114,7 @@ def _read_and_write(inventory, summary, on_row, chunk_size, user, kind):
     parser = RowParser(header[1], summary.source, kind)
     summary.ignored_columns = list(parser.ignored)
     lookups = Lookups()
+    summary.new_units = lookups.new_units
     writer = RecordWriter(chunk_size, f"import {summary.source}", user, kind)
     seen = {}
 

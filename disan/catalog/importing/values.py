@@ -287,6 +287,8 @@ class Lookups:
     def __init__(self):
         self.units, self.collections, self.files = {}, {}, {}
         self.known_units, self.fonds_found, self.series_found = {}, {}, {}
+        # Names of the holding units this import made, in order.
+        self.new_units = []
 
     def holding_unit(self, value):
         from disan.catalog.models import HoldingUnit
@@ -295,7 +297,7 @@ class Lookups:
         key = fold(value)
         if key not in self.units:
             unit = HoldingUnit.objects.filter(code=value).first()
-            self.units[key] = unit or holding_unit_named(value)
+            self.units[key] = unit or holding_unit_named(value, self.new_units)
         return self.units[key]
 
     def collection(self, value):

@@ -47,11 +47,12 @@ def run(job):
     identifier = transfer.metadata["identifier"]
     existing = HeritageDocument.objects.filter(identifier=identifier).first()
     notes = []
+    new_units = []
     if existing is not None:
         notes += keep_unnamed(transfer, existing)
     if existing is None:
         if accepted:
-            transfer.document, _ = upsert_document(transfer.metadata)
+            transfer.document, _ = upsert_document(transfer.metadata, new_units)
     elif transfer.metadata in (
         preserved_metadata(existing),
         last_batch_metadata(existing, transfer),
@@ -65,7 +66,7 @@ def run(job):
         return []
     else:
         before = existing.access_level
-        transfer.document, _ = upsert_document(transfer.metadata)
+        transfer.document, _ = upsert_document(transfer.metadata, new_units)
         if transfer.document.access_level != before:
             notes.append(
                 f"Access level changed from {before} to "
@@ -75,6 +76,11 @@ def run(job):
 
     if not accepted:
         notes.append("No file of this document could be accepted.")
+    notes += [
+        f"New holding unit '{name}': it was not in the catalog. Check the "
+        "spelling; a misspelt name makes a unit of its own."
+        for name in new_units
+    ]
     job.message = " ".join(notes)
     if not accepted:
         return []

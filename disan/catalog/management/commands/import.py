@@ -133,6 +133,15 @@ class Command(BaseCommand):
             outcome = _("written")
         else:
             outcome = _("nothing written")
+        if summary.new_units:
+            self.stdout.write(
+                _(
+                    "New holding units, not in the catalog before this "
+                    "inventory: %(units)s. Check their spelling: a misspelt "
+                    "name makes a unit of its own."
+                )
+                % {"units": ", ".join(summary.new_units)}
+            )
         if summary.ignored_columns:
             self.stdout.write(
                 _("Row-number column ignored: %(columns)s")

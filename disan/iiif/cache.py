@@ -277,13 +277,29 @@ def fresh_page(image_id):
     return None
 
 
+# What an image request reads of a page and its document. Both models are
+# wide (the document has some fifty fields, several of them JSON), and
+# reading every field took a page's first request of a process 0.8-1.8 ms,
+# against 0.45 ms for these; any other field is read if it is ever used.
+PAGE_FIELDS = (
+    "id",
+    "document_id",
+    "pyramid_path",
+    "width",
+    "height",
+    "document__id",
+    "document__access_level",
+    "document__status",
+)
+
+
 def _cached_page(image_id):
     ttl = settings.DISAN_IIIF_LOOKUP_SECONDS
     now = time.monotonic()
     page = fresh_page(image_id)
     if page is not None:
         return page
-    page = find_page(image_id)
+    page = find_page(image_id, fields=PAGE_FIELDS)
     if ttl > 0:
         if len(_pages) >= _MAX_PAGES:
             _pages.clear()

@@ -64,14 +64,18 @@ def viewable_document(user, document_id):
     return document
 
 
-def find_page(image_id, document_id=None):
+def find_page(image_id, document_id=None, fields=None):
     """Return the page whose image service is ``image_id``, whoever asks.
 
     ``image_id`` is a page's UUID or one of its aliases. With
     ``document_id`` the page must also belong to that document. Only for
     callers that check access themselves, such as the probe service.
+    With ``fields``, only those are read at once (``document__…`` for the
+    document's); any other is read when first used, as Django defers it.
     """
     queryset = Page.objects.select_related("document")
+    if fields is not None:
+        queryset = queryset.only(*fields)
     if document_id is not None:
         queryset = queryset.filter(document_id=_uuid(document_id))
     key = _uuid(image_id)

@@ -1,8 +1,9 @@
 """Every page of the staff interface reads in Vietnamese.
 
 The test walks the admin index, each list it links to and each add form,
-with at least one record of every kind listed, and looks for labels that
-are known to have been left in English.
+with at least one record of every kind listed, and a document's change page
+with its master files and pages, and looks for labels that are known to
+have been left in English.
 """
 
 import datetime
@@ -72,6 +73,22 @@ ENGLISH = {
     "Lost",
     "Sizes",
     "Faults",
+    # The master file and page tables of a document's change page.
+    "Sequence",
+    "Label",
+    "Width",
+    "Height",
+    "Ocr status",
+    "Ocr languages",
+    "Logical path",
+    "Format name",
+    "Puid",
+    "Size",
+    "Dpi",
+    "Sha256",
+    # The collection form.
+    "Slug",
+    "Holding unit",
 }
 # Words that must not appear inside any text of a page.
 ENGLISH_WORDS = ("batch", "Enter a valid JSON")
@@ -96,8 +113,22 @@ def records():
         logical_path="0001.tif",
         size=1,
         sha256="0" * 64,
+        format_name="TIFF",
+        puid="fmt/353",
+        width=2480,
+        height=3508,
+        dpi=300,
     )
-    page = Page.objects.create(document=document, master_file=master, sequence=1)
+    page = Page.objects.create(
+        document=document,
+        master_file=master,
+        sequence=1,
+        label="1",
+        width=2480,
+        height=3508,
+        ocr_status="done",
+        ocr_languages="vie",
+    )
     ImageAlias.objects.create(alias="sac-phong-1", page=page)
     batch = Batch.objects.create(source="/lô quét/2026", status=Batch.Status.DONE)
     transfer = Transfer.objects.create(
@@ -176,6 +207,12 @@ def test_no_page_of_the_staff_interface_is_left_in_english(staff, records):
     alias = ImageAlias.objects.get()
     url = reverse("admin:iiif_imagealias_change", args=[alias.pk])
     pages[url] = staff.get(url).content.decode()
+    # A document's change page, with its master file and page tables.
+    document = alias.page.document
+    document_url = reverse("admin:catalog_heritagedocument_change", args=[document.pk])
+    response = staff.get(document_url)
+    assert response.status_code == 200
+    pages[document_url] = response.content.decode()
 
     left = {url: found for url, page in pages.items() if (found := english_on(page))}
     assert left == {}
@@ -184,6 +221,27 @@ def test_no_page_of_the_staff_interface_is_left_in_english(staff, records):
     for label in ("Thư mục nguồn", "Trạng thái", "Bắt đầu", "Kết thúc"):
         assert label in batches, label
     assert "Chọn lô số hóa để xem" in batches
+    # The column headings of the page and master file tables.
+    tree = lxml.html.fromstring(pages[document_url])
+    headings = {
+        " ".join(text.split())
+        for text in tree.xpath('//div[contains(@class, "tabular")]//th/text()')
+    }
+    assert headings >= {
+        "Số thứ tự trang",
+        "Nhãn",
+        "Chiều rộng (px)",
+        "Chiều cao (px)",
+        "Trạng thái OCR",
+        "Ngôn ngữ OCR",
+        "Số thứ tự tệp",
+        "Đường dẫn trong gói OCFL",
+        "Định dạng tệp",
+        "Mã định danh PRONOM (PUID)",
+        "Dung lượng (byte)",
+        "Độ phân giải (dpi)",
+        "Mã kiểm tra SHA-256",
+    }, headings
 
 
 def test_the_walk_finds_english_labels(staff, records):
@@ -191,3 +249,8 @@ def test_the_walk_finds_english_labels(staff, records):
     assert english_on(
         '<div id="content"><h1>Chọn batch để xem</h1><th>Ocr</th></div>'
     ) == ["Chọn batch để xem", "Ocr"]
+    assert english_on(
+        '<div id="content"><table><tr><th class="column-sequence">Sequence</th>'
+        "<th>Label</th><th>Width</th><th>Height</th><th>Ocr status</th>"
+        "<th>Ocr languages</th></tr></table></div>"
+    ) == ["Sequence", "Label", "Width", "Height", "Ocr status", "Ocr languages"]

@@ -112,11 +112,15 @@ class HoldingUnit(models.Model):
 class Collection(models.Model):
     """A named group of documents shown together on the portal."""
 
-    slug = models.SlugField(max_length=64, unique=True)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=255)
     title_en = models.CharField(_("title in English"), max_length=255, blank=True)
     holding_unit = models.ForeignKey(
-        HoldingUnit, null=True, blank=True, on_delete=models.SET_NULL
+        HoldingUnit,
+        verbose_name=_("holding unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     description = models.TextField(_("description"), blank=True)
 
@@ -479,7 +483,9 @@ class ArchivalFile(AuthorityLinks):
 class HeritageDocument(AuthorityLinks):
     """A documentary heritage item or archival document on record."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        _("system ID"), primary_key=True, default=uuid.uuid4, editable=False
+    )
     identifier = models.CharField(_("identifier"), max_length=255, unique=True)
     title = models.CharField(_("title"), max_length=1000)
     original_title = models.CharField(
@@ -721,23 +727,28 @@ class MasterFile(models.Model):
     """One file as received: kept unchanged in the OCFL object."""
 
     document = models.ForeignKey(
-        HeritageDocument, on_delete=models.CASCADE, related_name="master_files"
+        HeritageDocument,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="master_files",
     )
-    sequence = models.PositiveIntegerField()
-    filename = models.CharField(max_length=1000)
-    logical_path = models.CharField(max_length=1000)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    size = models.BigIntegerField()
-    mime_type = models.CharField(max_length=100)
-    format_name = models.CharField(max_length=100)
-    puid = models.CharField(max_length=32, blank=True)
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    dpi = models.FloatField(null=True, blank=True)
-    colour = models.CharField(max_length=32, blank=True)
-    bits_per_sample = models.PositiveSmallIntegerField(null=True, blank=True)
-    page_count = models.PositiveIntegerField(default=1)
-    orientation = models.PositiveSmallIntegerField(default=1)
+    sequence = models.PositiveIntegerField(_("file sequence"))
+    filename = models.CharField(_("file name as received"), max_length=1000)
+    logical_path = models.CharField(_("path in the OCFL object"), max_length=1000)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, db_index=True)
+    size = models.BigIntegerField(_("size in bytes"))
+    mime_type = models.CharField(_("media type (MIME)"), max_length=100)
+    format_name = models.CharField(_("file format"), max_length=100)
+    puid = models.CharField(_("PRONOM identifier (PUID)"), max_length=32, blank=True)
+    width = models.PositiveIntegerField(_("width (px)"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height (px)"), null=True, blank=True)
+    dpi = models.FloatField(_("resolution (dpi)"), null=True, blank=True)
+    colour = models.CharField(_("colour mode"), max_length=32, blank=True)
+    bits_per_sample = models.PositiveSmallIntegerField(
+        _("bits per sample"), null=True, blank=True
+    )
+    page_count = models.PositiveIntegerField(_("pages in the file"), default=1)
+    orientation = models.PositiveSmallIntegerField(_("orientation (EXIF)"), default=1)
 
     class Meta:
         ordering = ["document", "sequence"]
@@ -756,31 +767,49 @@ class MasterFile(models.Model):
 class Page(models.Model):
     """A canvas: one image of a document, from an image file or a PDF page."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        _("system ID"), primary_key=True, default=uuid.uuid4, editable=False
+    )
     document = models.ForeignKey(
-        HeritageDocument, on_delete=models.CASCADE, related_name="pages"
+        HeritageDocument,
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="pages",
     )
     master_file = models.ForeignKey(
-        MasterFile, on_delete=models.CASCADE, related_name="pages"
+        MasterFile,
+        verbose_name=_("master file"),
+        on_delete=models.CASCADE,
+        related_name="pages",
     )
-    sequence = models.PositiveIntegerField()
-    page_in_file = models.PositiveIntegerField(default=0)
-    label = models.CharField(max_length=255, blank=True)
+    sequence = models.PositiveIntegerField(_("page sequence"))
+    page_in_file = models.PositiveIntegerField(_("page in the file"), default=0)
+    label = models.CharField(_("label"), max_length=255, blank=True)
     # Size of the page as shown (after EXIF orientation), stored at ingest so
     # IIIF responses never read the image to learn it.
-    width = models.PositiveIntegerField(default=0)
-    height = models.PositiveIntegerField(default=0)
-    pyramid_path = models.CharField(max_length=1000, blank=True)
-    pyramid_size = models.BigIntegerField(default=0)
-    thumbnail_path = models.CharField(max_length=1000, blank=True)
-    thumbnail_width = models.PositiveIntegerField(default=0)
-    thumbnail_height = models.PositiveIntegerField(default=0)
-    derived_from_sha256 = models.CharField(max_length=64, blank=True)
-    ocr_text = models.TextField(blank=True)
-    ocr_lines = models.JSONField(default=list, blank=True)
-    ocr_languages = models.CharField(max_length=100, blank=True)
-    ocr_status = models.CharField(max_length=16, blank=True)
-    ocr_message = models.TextField(blank=True)
+    width = models.PositiveIntegerField(_("width (px)"), default=0)
+    height = models.PositiveIntegerField(_("height (px)"), default=0)
+    pyramid_path = models.CharField(
+        _("path of the tiled image"), max_length=1000, blank=True
+    )
+    pyramid_size = models.BigIntegerField(
+        _("size of the tiled image in bytes"), default=0
+    )
+    thumbnail_path = models.CharField(
+        _("path of the thumbnail"), max_length=1000, blank=True
+    )
+    thumbnail_width = models.PositiveIntegerField(_("thumbnail width (px)"), default=0)
+    thumbnail_height = models.PositiveIntegerField(
+        _("thumbnail height (px)"), default=0
+    )
+    derived_from_sha256 = models.CharField(
+        _("SHA-256 of the source image"), max_length=64, blank=True
+    )
+    ocr_text = models.TextField(_("OCR text"), blank=True)
+    ocr_lines = models.JSONField(_("OCR lines"), default=list, blank=True)
+    ocr_languages = models.CharField(_("OCR languages"), max_length=100, blank=True)
+    ocr_status = models.CharField(_("OCR status"), max_length=16, blank=True)
+    ocr_message = models.TextField(_("OCR message"), blank=True)
 
     class Meta:
         ordering = ["document", "sequence"]

@@ -113,8 +113,19 @@ def test_a_batch_that_tightens_the_level_says_so(tmp_path, monkeypatch, client):
 
     document = HeritageDocument.objects.get()
     assert document.access_level == "conditional"
-    assert TIGHTENED in notes_of(batch)
-    assert f"note: {TIGHTENED}" in format_text(summarize(batch))
+    # The batch's title, "Q1", replaced the cataloged "Quyển 1" too.
+    note = f"{TIGHTENED} Other catalog fields changed by this batch's metadata: title."
+    assert note in notes_of(batch)
+    text = format_text(summarize(batch))
+    assert f"note: {note}" in text
+    # Stored, but not for everyone to see: the line does not say "online".
+    assert "  - HN-Q1 (stored, not public (conditional), changed): " in text
+    (entry,) = summarize(batch)["documents"]
+    assert (entry["status"], entry["access_level"], entry["public"]) == (
+        "online",
+        "conditional",
+        False,
+    )
     assert client.get(f"/documents/{document.pk}/").status_code == 404
 
 
@@ -132,6 +143,9 @@ def test_a_batch_naming_the_same_level_notes_nothing(tmp_path, monkeypatch):
 
     assert HeritageDocument.objects.get().title == "Quyển 1 (sửa)"
     assert not any("Access level" in note for note in notes_of(batch))
+    assert "Catalog fields changed by this batch's metadata: title." in notes_of(batch)
+    text = format_text(summarize(batch))
+    assert "  - HN-Q1 (online, public, changed): " in text
 
 
 def test_the_keys_a_batch_gave_are_those_with_a_value():
@@ -217,7 +231,8 @@ def test_a_batch_changes_only_what_it_names(tmp_path, monkeypatch):
     assert after[:2] + after[3:] == before[:2] + before[3:]
     assert notes_of(batch) == [
         "Heritage status kept as national: the batch's metadata says registered,"
-        " and a change of status needs a decision on record (staff interface).",
+        " and a change of status needs a decision on record (staff interface)."
+        " Catalog fields changed by this batch's metadata: description.",
         "OCR turned off for this batch.",
     ]
 
@@ -238,11 +253,14 @@ def test_a_unit_not_in_the_catalog_is_made_and_noted(tmp_path, monkeypatch):
         " spelling; a misspelt name makes a unit of its own.",
         "OCR turned off for this batch.",
     ]
-    # Named right, the unit is found, and nothing is said.
+    # Named right, the unit is found, and no new unit is noted: only the
+    # change of the document's unit.
     (tmp_path / "lô" / "metadata.csv").write_text(
         "folder,holding_unit\nHN-Q2,Bảo tàng Hà Nội\n", encoding="utf-8"
     )
-    assert notes_of(run_batch(folder.parent, monkeypatch)) == []
+    assert notes_of(run_batch(folder.parent, monkeypatch)) == [
+        "Catalog fields changed by this batch's metadata: holding_unit."
+    ]
     assert HeritageDocument.objects.get(identifier="HN-Q2").holding_unit.name == (
         "Bảo tàng Hà Nội"
     )

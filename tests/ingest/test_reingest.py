@@ -73,9 +73,27 @@ def test_a_changed_batch_may_not_loosen_access(tmp_path, monkeypatch, client):
     (rejection,) = Rejection.objects.filter(batch=batch)
     assert rejection.code == "access_loosened"
     assert "HN-Q1 is secret in the catalog" in rejection.reason
-    (entry,) = summarize(batch)["documents"]
-    assert entry["changed"] is False
-    assert any("never loosens access" in note for note in entry["notes"])
+    # Refused, the document is not counted or listed as ingested by the
+    # batch: it is listed with the documents refused, and why.
+    summary = summarize(batch)
+    assert summary["documents"] == []
+    assert summary["totals"] | {"rejected": 0} == {
+        "documents": 0,
+        "pages": 0,
+        "bytes": 0,
+        "rejected": 0,
+        "documents_refused": 1,
+        "files_refused": 0,
+        "failed_jobs": 0,
+    }
+    (refused,) = summary["documents_refused"]
+    assert refused["code"] == "access_loosened"
+    assert "never loosens access" in refused["reason"]
+    text = format_text(summary)
+    assert "  ingested: 0 documents, 0 pages, 0 bytes" in text
+    assert "HN-Q1 (" not in text
+    assert "Documents not ingested:\n" in text
+    assert "[access_loosened] HN-Q1 is secret in the catalog" in text
     (transfer,) = batch.transfers.all()
     assert not Path(transfer.staging_path).exists()
     assert client.get(f"/documents/{document.pk}/").status_code == 404
@@ -97,6 +115,35 @@ def test_a_changed_batch_that_keeps_or_tightens_access_is_applied(
         "Bản in, sửa lại",
     )
     assert not Rejection.objects.filter(batch=batch).exists()
+    (entry,) = summarize(batch)["documents"]
+    assert entry["notes"] == [
+        "Catalog fields changed by this batch's metadata: description."
+    ]
+
+
+def test_an_older_batch_run_again_names_the_fields_it_puts_back(tmp_path, monkeypatch):
+    first = make_batch(tmp_path / "1", description="Bản in")
+    run_batch(first, monkeypatch)
+    run_batch(make_batch(tmp_path / "2", description="Bản in lần 2"), monkeypatch)
+    # A cataloger corrects the description since.
+    inventory = tmp_path / "sửa.csv"
+    inventory.write_text(
+        "Mã tài liệu,Tiêu đề,Mô tả,Mức truy cập\n"
+        "HN-Q1,Quyển 1,Bản in đã sửa,công khai\n",
+        encoding="utf-8",
+    )
+    call_command("import", str(inventory), verbosity=0)
+    assert run_description_jobs()
+
+    batch = run_batch(first, monkeypatch)
+
+    # Which batches are applied is as before: this one differs from both
+    # the preserved description and the last batch's metadata.
+    assert HeritageDocument.objects.get().description == "Bản in"
+    (entry,) = summarize(batch)["documents"]
+    note = "Catalog fields changed by this batch's metadata: description."
+    assert note in entry["notes"]
+    assert f"note: {note}" in format_text(summarize(batch))
 
 
 def test_a_first_ingest_may_open_a_new_document(tmp_path, monkeypatch):

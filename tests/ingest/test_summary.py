@@ -123,6 +123,72 @@ def test_a_batch_with_every_document_refused_exits_1(tmp_path, ingest):
     assert Batch.objects.get().status == Batch.Status.DONE
 
 
+def import_conditional(tmp_path, *identifiers):
+    """Record documents in the catalog as conditional, with no files yet."""
+    inventory = tmp_path / "mục lục.csv"
+    inventory.write_text(
+        "Mã tài liệu,Tiêu đề,Mức truy cập\n"
+        + "".join(f"{name},{name},hạn chế\n" for name in identifiers),
+        encoding="utf-8",
+    )
+    call_command("import", str(inventory), verbosity=0)
+
+
+OPENED = json.dumps({"access_level": "public"})
+
+
+def test_a_document_refused_for_loosening_access_is_not_counted(tmp_path, ingest):
+    import_conditional(tmp_path, "HN-Q1")
+    batch = tmp_path / "lô"
+    document(batch / "HN-Q1", metadata=OPENED, pages=2)
+    document(batch / "HN-Q2")
+
+    status, text = ingest(batch)
+
+    assert status == 3
+    assert "  ingested: 1 document, 1 page, " in text
+    assert "  refused: 1 document (not ingested), 0 files" in text
+    assert "  - HN-Q2 (online, public, changed): 1 page, " not in text
+    ingested, refused = text.split("Documents not ingested:\n")
+    assert "HN-Q1" not in ingested
+    assert "[access_loosened] HN-Q1 is conditional in the catalog" in refused
+    assert HeritageDocument.objects.get(identifier="HN-Q1").page_count == 0
+
+
+def test_a_batch_whose_every_document_is_refused_for_loosening_exits_1(
+    tmp_path, ingest
+):
+    import_conditional(tmp_path, "HN-Q1", "HN-Q2")
+    batch = tmp_path / "lô"
+    document(batch / "HN-Q1", metadata=OPENED)
+    document(batch / "HN-Q2", metadata="{")
+
+    status, text = ingest(batch, "--json")
+
+    assert status == 1
+    summary = json.loads(text)
+    assert summary["documents"] == []
+    assert (summary["totals"]["documents"], summary["totals"]["pages"]) == (0, 0)
+    assert [item["code"] for item in summary["documents_refused"]] == [
+        "access_loosened",
+        "metadata_invalid",
+    ]
+
+
+def test_the_status_word_tells_stored_from_public(tmp_path, ingest):
+    import_conditional(tmp_path, "HN-Q1")
+    batch = tmp_path / "lô"
+    document(batch / "HN-Q1")
+    document(batch / "HN-Q2", metadata=json.dumps({"access_level": "public"}))
+
+    status, text = ingest(batch)
+
+    assert status == 0
+    assert "  - HN-Q1 (stored, not public (conditional), changed): 1 page, " in text
+    assert "  - HN-Q2 (online, public, changed): 1 page, " in text
+    assert "online, conditional" not in text
+
+
 def test_a_batch_with_only_files_refused_exits_0(tmp_path, ingest):
     batch = tmp_path / "lô"
     folder = document(batch / "quyển 1")

@@ -5,7 +5,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.urls import reverse
 
-from disan.catalog.models import DocumentStatus
+from disan.catalog.models import AccessLevel, DocumentStatus
 from disan.ingest.discover import CSV_NAME
 from disan.ingest.models import Job
 
@@ -45,11 +45,20 @@ def summarize(batch, base_url=None):
     failures = []
     # Document folders whose every file was refused: no record was made.
     emptied = []
+    # Transfers whose document this batch refused (a loosened access level,
+    # say): the document may be in the catalog, but not by this batch.
+    refused_transfers = {
+        item.transfer_id
+        for item in batch.rejections.exclude(transfer=None)
+        if refusal_kind(item) == "document"
+    }
     for transfer in batch.transfers.select_related("document").order_by("created"):
         document = transfer.document
         jobs = list(transfer.jobs.select_related("page").order_by("created"))
         failed = [job for job in jobs if job.status == Job.Status.FAILED]
         failures += [_failure(transfer, job) for job in failed]
+        if transfer.pk in refused_transfers:
+            continue
         if document is None:
             if jobs and not failed and all(job.status in Job.FINISHED for job in jobs):
                 emptied.append(
@@ -72,6 +81,8 @@ def summarize(batch, base_url=None):
                 "title": document.title,
                 "status": document.status,
                 "access_level": document.access_level,
+                # Its access level is public: anyone may see it once online.
+                "public": document.access_level == AccessLevel.PUBLIC,
                 "changed": bool(transfer.changed),
                 "pages": document.page_count,
                 "bytes": document.byte_count,
@@ -181,6 +192,20 @@ def plural(count, word, words=None):
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
+def _standing(doc):
+    """Where a document stands, in words that cannot be misread.
+
+    "online" alone would read as "anyone can see it": a document that is
+    not public is said to be stored, with its access level.
+    """
+    status = doc["status"]
+    if doc["public"]:
+        return f"{status}, public"
+    if status == DocumentStatus.ONLINE:
+        status = "stored"
+    return f"{status}, not public ({doc['access_level']})"
+
+
 def format_text(summary):
     """Render the summary for people, one fact a line."""
     totals = summary["totals"]
@@ -197,7 +222,7 @@ def format_text(summary):
         # Pages this batch did not read again keep the text read before.
         kept = doc["pages"] - sum(ocr.values())
         lines.append(
-            f"  - {doc['identifier']} ({doc['status']}, {doc['access_level']}, "
+            f"  - {doc['identifier']} ({_standing(doc)}, "
             f"{state}): {plural(doc['pages'], 'page')}, "
             f"{plural(doc['bytes'], 'byte')}, OCR {ocr['done']} done"
             + (f", {ocr['skipped']} skipped" if ocr["skipped"] else "")

@@ -65,13 +65,9 @@ def run(job):
         discard_staging(transfer)
         return []
     else:
-        before = existing.access_level
+        before = current_metadata(existing)
         transfer.document, _ = upsert_document(transfer.metadata, new_units)
-        if transfer.document.access_level != before:
-            notes.append(
-                f"Access level changed from {before} to "
-                f"{transfer.document.access_level} by this batch's metadata."
-            )
+        notes += changed_fields_notes(before, current_metadata(transfer.document))
     transfer.save(update_fields=["document", "files", "metadata"])
 
     if not accepted:
@@ -124,6 +120,29 @@ def current_metadata(document):
         "reading_direction": document.reading_direction,
         "description": document.description,
     }
+
+
+def changed_fields_notes(before, after):
+    """Notes naming the catalog fields a batch's metadata changed.
+
+    ``before`` and ``after`` are :func:`current_metadata` of the document
+    before and after the batch's metadata was applied. A batch run again
+    after the catalog was edited may put back what staff corrected; the
+    note names each field it changed so that can be checked.
+    """
+    notes = []
+    if after["access_level"] != before["access_level"]:
+        notes.append(
+            f"Access level changed from {before['access_level']} to "
+            f"{after['access_level']} by this batch's metadata."
+        )
+    fields = sorted(
+        key for key in after if key != "access_level" and after[key] != before.get(key)
+    )
+    if fields:
+        other = "Other catalog fields" if notes else "Catalog fields"
+        notes.append(f"{other} changed by this batch's metadata: {', '.join(fields)}.")
+    return notes
 
 
 def keep_unnamed(transfer, existing):

@@ -7,9 +7,11 @@ are gettext strings: they read in Vietnamese or English by the active
 language.
 """
 
+import calendar
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -80,8 +82,9 @@ def raise_problems(problems):
         raise CatalogValidationError(problems)
 
 
-def check_archival_file(values):
+def check_archival_file(values, today=None):
     """Return the problems of an archival file's ``values`` (field -> value)."""
+    today = today or datetime.date.today()
     problems = []
     _check_file_code(values, problems)
     _require(values, "title", problems)
@@ -98,7 +101,7 @@ def check_archival_file(values):
         )
     _check_choice(values, "access_mode", _access_choices(), problems)
     _check_languages(values, problems)
-    _check_date_order(values, "start_date", "end_date", problems)
+    _check_file_dates(values, today, problems)
     _check_choice(values, "reliability", Reliability, problems)
     if values.get("reliability") == Reliability.DIGITIZED and not _text(
         values, "paper_file_code"
@@ -387,6 +390,110 @@ def _check_date_order(values, first, last, problems):
                 {"end": end.isoformat(), "start": start.isoformat()},
             )
         )
+
+
+# A date in EDTF as the date reader writes one end: 1966, 1966-05, 1966-05-03,
+# or a decade, 196X.
+_EDTF_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
+_EDTF_DECADE = re.compile(r"([0-9]{3})X")
+
+
+def _edtf_days(end):
+    """Return the first and last day of one EDTF end, or ``None``."""
+    decade = _EDTF_DECADE.fullmatch(end)
+    if decade:
+        year = int(decade[1]) * 10
+        first, last = (year, 1, 1), (year + 9, 12, 31)
+    else:
+        match = _EDTF_DAY.fullmatch(end)
+        if match is None:
+            return None
+        year, month, day = (int(part) if part else None for part in match.groups())
+        if month is None:
+            first, last = (year, 1, 1), (year, 12, 31)
+        elif day is None:
+            first = (year, month, 1)
+            last = (year, month, calendar.monthrange(year, month)[1])
+        else:
+            first = last = (year, month, day)
+    if first[0] < datetime.MINYEAR or last[0] > datetime.MAXYEAR:
+        return None
+    return datetime.date(*first), datetime.date(*last)
+
+
+@lru_cache(maxsize=4096)
+def written_span(written):
+    """Return the first and last day a date as written covers, or ``None``.
+
+    ``None`` when the text is empty or cannot be read, when an end is open
+    (“trước 1966”), approximate or uncertain (“khoảng 1966”, “1966?”), or
+    when it lists dates: the text then sets no bounds a day can be held to.
+    A date in a reign era spans the Gregorian years its lunar days fall in.
+    """
+    from disan.catalog.dates import DateError, parse_date
+
+    written = (written or "").strip()
+    if not written:
+        return None
+    try:
+        parsed = parse_date(written)
+    except DateError:
+        return None
+    ends = [_edtf_days(end) for end in parsed.edtf.split("/")]
+    if None in ends:
+        return None
+    return ends[0][0], ends[-1][1]
+
+
+def _check_file_dates(values, today, problems):
+    """A file's start and end dates: not after today, in order, and within
+    the dates as written when those set bounds."""
+    labels = {
+        "start_date": _("Start date %(value)s is after today (%(today)s)."),
+        "end_date": _("End date %(value)s is after today (%(today)s)."),
+    }
+    for name, message in labels.items():
+        day = values.get(name)
+        if isinstance(day, datetime.date) and day > today:
+            problems.append(
+                Problem(
+                    name,
+                    f"{name}_future",
+                    message,
+                    {"value": day.isoformat(), "today": today.isoformat()},
+                )
+            )
+    _check_date_order(values, "start_date", "end_date", problems)
+    written = _text(values, "date_written")
+    span = written_span(written) if isinstance(written, str) else None
+    if span is None:
+        return
+    outside = {
+        "start_date": _(
+            "Start date %(value)s lies outside the dates as written"
+            ", “%(written)s”, which run from %(first)s to %(last)s."
+        ),
+        "end_date": _(
+            "End date %(value)s lies outside the dates as written"
+            ", “%(written)s”, which run from %(first)s to %(last)s."
+        ),
+    }
+    for name, message in outside.items():
+        day = values.get(name)
+        if isinstance(day, datetime.date) and not span[0] <= day <= span[1]:
+            problems.append(
+                Problem(
+                    name,
+                    "outside_date_written",
+                    message,
+                    {
+                        "value": day.isoformat(),
+                        "written": written,
+                        "first": span[0].isoformat(),
+                        "last": span[1].isoformat(),
+                    },
+                )
+            )
 
 
 def _check_year_order(values, problems):

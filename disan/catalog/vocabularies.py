@@ -106,6 +106,20 @@ SCRIPTS = {
     "Hans": _("Simplified Han characters"),
 }
 
+# Languages and scripts written in vertical columns read right to left: a
+# document in one of them, with no reading direction given, reads right to
+# left (ingest and import alike).
+VERTICAL_LANGUAGES = {"lzh", "nom"}
+VERTICAL_SCRIPTS = {"Hani", "Hant"}
+
+
+def reads_vertically(languages, scripts):
+    """Whether ``languages`` or ``scripts`` name a vertical (Hán, Nôm) text."""
+    return bool(
+        VERTICAL_LANGUAGES & set(languages or ())
+        or VERTICAL_SCRIPTS & set(scripts or ())
+    )
+
 
 @dataclass(frozen=True)
 class DocumentType:

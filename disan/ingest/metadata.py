@@ -26,6 +26,7 @@ from disan.catalog.models import (
     ReadingDirection,
     default_access_level,
 )
+from disan.catalog.vocabularies import VERTICAL_LANGUAGES, VERTICAL_SCRIPTS
 from disan.core.text import nfc
 from disan.ingest.exceptions import MetadataError
 
@@ -93,9 +94,6 @@ DIRECTION_NAMES = {
     ReadingDirection.LEFT_TO_RIGHT: ["left-to-right", "ltr", "trái sang phải"],
     ReadingDirection.RIGHT_TO_LEFT: ["right-to-left", "rtl", "phải sang trái"],
 }
-# Languages and scripts written in vertical columns read right to left.
-VERTICAL_LANGUAGES = {"lzh", "nom"}
-VERTICAL_SCRIPTS = {"Hani", "Hant"}
 TEXT_LIMITS = {
     "identifier": 255,
     "title": 1000,

@@ -162,6 +162,21 @@ def test_every_written_date_is_read_as_on_the_document_form(staff, fonds, kind):
     record.refresh_from_db()
     assert record.date_written == ""
 
+    if kind == "file":
+        # The file's days (2024) are not in 1867: refused, naming both.
+        outside = errors(edit(staff, record, date_written="Tự Đức năm thứ 20"))
+        assert outside["start_date"][0].startswith("Thời gian bắt đầu 2024-01-03")
+        assert "Tự Đức năm thứ 20" in outside["start_date"][0]
+        assert (
+            edit(
+                staff,
+                record,
+                date_written="Tự Đức năm thứ 20",
+                start_date="",
+                end_date="",
+            ).status_code
+            == 302
+        )
     assert edit(staff, record, date_written="Tự Đức năm thứ 20").status_code == 302
     record.refresh_from_db()
     assert record.date_written == "Tự Đức năm thứ 20"

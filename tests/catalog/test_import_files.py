@@ -552,3 +552,130 @@ def test_the_report_reads_in_vietnamese(tmp_path, fonds, capsys):
     )
     assert "Bỏ qua cột số thứ tự: STT" in out
     assert "1 dòng, 0 mới, 0 cập nhật, 0 không đổi, 1 không hợp lệ; không ghi gì" in out
+
+
+DATED = ["Mã phông", "Mã hồ sơ", "Thời gian", "Thời gian bắt đầu", "Thời gian kết thúc"]
+
+
+def dated(tmp_path, *rows, reliability="Hỗn hợp", title="Hồ sơ di tích"):
+    header = [*DATED, "Mức độ tin cậy", "Tiêu đề hồ sơ"]
+    lines = [
+        ["P-01", f"{AGENCY}.2024.{number}", *cells, reliability, title]
+        for number, *cells in rows
+    ]
+    return write_inventory(tmp_path, "a.csv", [header, *lines])
+
+
+def test_start_and_end_dates_after_today_are_refused(tmp_path, fonds):
+    from django.utils import translation
+
+    soon = datetime.date.today() + datetime.timedelta(days=1)
+    path = dated(
+        tmp_path,
+        ["1", "", "01/01/2030", "31/12/2031"],
+        ["2", "", "", "05/06/2099"],
+        ["3", "", "01/01/2024", soon.strftime("%d/%m/%Y")],
+    )
+    with translation.override("vi"):
+        summary, rows = rows_of(path)
+    assert (summary.invalid, summary.written) == (3, False)
+    today = datetime.date.today().isoformat()
+    assert rows[0].errors == [
+        {
+            "column": "Thời gian bắt đầu",
+            "message": f"Thời gian bắt đầu 2030-01-01 sau ngày hôm nay ({today}): "
+            "hồ sơ không thể có thời gian ở tương lai.",
+        },
+        {
+            "column": "Thời gian kết thúc",
+            "message": f"Thời gian kết thúc 2031-12-31 sau ngày hôm nay ({today}): "
+            "hồ sơ không thể có thời gian ở tương lai.",
+        },
+    ]
+    assert [error["column"] for error in rows[1].errors] == ["Thời gian kết thúc"]
+    assert [error["column"] for error in rows[2].errors] == ["Thời gian kết thúc"]
+
+
+def test_an_end_before_the_start_is_refused(tmp_path, fonds):
+    path = dated(tmp_path, ["1", "", "28/11/2024", "03/01/2024"])
+    summary, rows = rows_of(path)
+    assert rows[0].errors == [
+        {
+            "column": "Thời gian kết thúc",
+            "message": "End date 2024-01-03 is before start date 2024-11-28.",
+        }
+    ]
+
+
+def test_days_outside_the_dates_as_written_are_refused_naming_both(tmp_path, fonds):
+    from django.utils import translation
+
+    path = dated(
+        tmp_path,
+        ["1", "2023", "05/06/2023", "03/01/2024"],
+        ["2", "05/2023", "01/05/2023", "31/05/2023"],
+        ["3", "khoảng 2023", "01/01/2022", ""],
+        ["4", "Từ 03/01/2023 đến 28/11/2023", "02/01/2023", "28/11/2023"],
+    )
+    with translation.override("vi"):
+        summary, rows = rows_of(path)
+    assert rows[0].errors == [
+        {
+            "column": "Thời gian kết thúc",
+            "message": "Thời gian kết thúc 2024-01-03 nằm ngoài Thời gian (như ghi) "
+            "“2023”, tức từ 2023-01-01 đến 2023-12-31.",
+        }
+    ]
+    # A month spans its days; an approximate date sets no bounds.
+    assert (rows[1].errors, rows[2].errors) == ([], [])
+    assert [error["column"] for error in rows[3].errors] == ["Thời gian bắt đầu"]
+    assert "Từ 03/01/2023 đến 28/11/2023" in rows[3].errors[0]["message"]
+
+
+def test_a_new_date_as_written_recomputes_or_clears_the_days(tmp_path, fonds):
+    for number in ("1", "2", "3", "4"):
+        make_file(
+            fonds.holding_unit,
+            number=number,
+            reliability="mixed",
+            title="Hồ sơ di tích",
+            date_written="Từ 03/01/2024 đến 28/11/2024",
+        )
+    path = dated(
+        tmp_path,
+        # Written to the day: the days are read from it.
+        ["1", "Từ 05/02/2023 đến 06/03/2023", "", ""],
+        # A year the stored days are not in: both are cleared.
+        ["2", "2023", "", ""],
+        # A year the end is not in: the end is cleared, the start kept.
+        ["3", "01/2024-06/2024", "", ""],
+        # A day given with it wins; the other one is checked against it.
+        ["4", "2024", "", "30/12/2024"],
+    )
+    summary, rows = rows_of(path)
+    assert [row.errors for row in rows] == [[]] * 4
+    days = {
+        record.file_number: (record.start_date, record.end_date)
+        for record in ArchivalFile.objects.all()
+    }
+    day = datetime.date
+    assert days == {
+        "1": (day(2023, 2, 5), day(2023, 3, 6)),
+        "2": (None, None),
+        "3": (day(2024, 1, 3), None),
+        "4": (day(2024, 1, 3), day(2024, 12, 30)),
+    }
+    assert rows[2].changed == ["date_written", "end_date"]
+
+
+def test_the_same_date_as_written_leaves_the_days_alone(tmp_path, fonds):
+    make_file(
+        fonds.holding_unit,
+        number="1",
+        reliability="mixed",
+        title="Hồ sơ di tích",
+        date_written="2024",
+    )
+    summary, rows = rows_of(dated(tmp_path, ["1", "2024", "", ""]))
+    assert rows[0].action == "unchanged"
+    assert ArchivalFile.objects.get().start_date == datetime.date(2024, 1, 3)

@@ -133,6 +133,11 @@ class Kind:
         """Return ``(field, message)`` for what a new record must be given."""
         return []
 
+    def settle(self, row, stored):
+        """Add to ``row.values`` what follows from them and the ``stored``
+        record (``None`` for a new one), before the row is compared and
+        written."""
+
 
 class Documents(Kind):
     name = "documents"
@@ -152,6 +157,42 @@ class Documents(Kind):
             "year_end": parsed.year_end,
             "date_edtf": parsed.edtf,
         }
+
+    def settle(self, row, stored):
+        """A Hán or Nôm document given no reading direction reads right to left.
+
+        As ``disan ingest`` does, a row that names Hán or Nôm among its
+        languages or scripts (:func:`~disan.catalog.vocabularies.reads_vertically`)
+        and leaves “Hướng đọc” empty makes a new document right to left. An
+        existing document is turned only when the row gives languages or
+        scripts, the record then reads vertically, and its direction is
+        still the default left to right and has never been anything else:
+        a direction someone changed to left to right stays. A row that says
+        “Hướng đọc” always has its way.
+        """
+        from disan.catalog.models import ReadingDirection
+        from disan.catalog.vocabularies import reads_vertically
+
+        values = row.values
+        if "reading_direction" in values:
+            return
+        if stored is None:
+            if reads_vertically(values.get("languages"), values.get("scripts")):
+                values["reading_direction"] = ReadingDirection.RIGHT_TO_LEFT.value
+            return
+        if not {"languages", "scripts"} & values.keys():
+            return
+        if stored.reading_direction != ReadingDirection.LEFT_TO_RIGHT:
+            return
+        if not reads_vertically(
+            values.get("languages", stored.languages),
+            values.get("scripts", stored.scripts),
+        ):
+            return
+        left_to_right = ReadingDirection.LEFT_TO_RIGHT.value
+        if stored.history.exclude(reading_direction=left_to_right).exists():
+            return
+        values["reading_direction"] = ReadingDirection.RIGHT_TO_LEFT.value
 
     def finish(self, row, refs, lookups):
         from disan.catalog.validation import check_document
@@ -212,6 +253,32 @@ class Files(Kind):
             return {}
         days = [datetime.date.fromisoformat(end) for end in ends]
         return {"start_date": days[0], "end_date": days[-1]}
+
+    def settle(self, row, stored):
+        """Start and end dates follow a changed “Thời gian” on re-import.
+
+        A row that changes the dates as written and gives no start or end
+        date has them read from the new text when it is written to the day
+        (:meth:`date_values`, when the row is read). Otherwise a stored start
+        or end date the new text no longer covers is cleared, as is every
+        stored one when the new text sets no bounds (“khoảng 1966”): neither
+        is kept silently against the new dates. One the text still covers
+        stays, since it is more precise than the text.
+        """
+        from disan.catalog.validation import written_span
+
+        values = row.values
+        if stored is None or "date_written" not in values:
+            return
+        if values["date_written"] == stored.date_written:
+            return
+        span = written_span(values["date_written"])
+        for name in ("start_date", "end_date"):
+            day = getattr(stored, name)
+            if name in values or day is None:
+                continue
+            if span is None or not span[0] <= day <= span[1]:
+                values[name] = None
 
     def finish(self, row, refs, lookups):
         from disan.catalog.validation import compose_file_code

@@ -58,6 +58,7 @@ class RecordWriter:
         # Sort each row into a new record, a change, or nothing to do.
         creates, updates, fields = [], [], set()
         for row in rows:
+            self.kind.settle(row, existing.get(row.identifier))
             if row.errors:
                 self._report_rules(row, existing.get(row.identifier))
                 continue

@@ -13,7 +13,7 @@ from disan.ingest.exceptions import RejectedFile
 from disan.ingest.identify import identify_file
 from disan.ingest.models import Job, Rejection, Transfer
 from disan.ingest.steps.store import discard_staging
-from disan.preservation.description import METADATA_PATH
+from disan.preservation.description import METADATA_PATH, describe
 from disan.preservation.storage import get_store
 
 logger = logging.getLogger(__name__)
@@ -65,9 +65,9 @@ def run(job):
         discard_staging(transfer)
         return []
     else:
-        before = current_metadata(existing)
+        before = describe(existing)
         transfer.document, _ = upsert_document(transfer.metadata, new_units)
-        notes += changed_fields_notes(before, current_metadata(transfer.document))
+        notes += changed_fields_notes(before, describe(transfer.document))
     transfer.save(update_fields=["document", "files", "metadata"])
 
     if not accepted:
@@ -102,26 +102,6 @@ def names(transfer, key):
     return keys is None or any(name in keys for name in _MADE_FROM.get(key, (key,)))
 
 
-def current_metadata(document):
-    """The catalog's values of ``document`` under the keys of batch metadata."""
-    unit = document.holding_unit
-    return {
-        "title": document.title,
-        "original_title": document.original_title,
-        "doc_type": document.doc_type,
-        "date_written": document.date_written,
-        "year_start": document.year_start,
-        "year_end": document.year_end,
-        "languages": list(document.languages),
-        "scripts": list(document.scripts),
-        "holding_unit": unit.name if unit is not None else "",
-        "heritage_status": document.heritage_status,
-        "access_level": document.access_level,
-        "reading_direction": document.reading_direction,
-        "description": document.description,
-    }
-
-
 def changed_fields_notes(before, after):
     """Notes naming the catalog fields a batch's metadata changed.
 
@@ -153,7 +133,7 @@ def keep_unnamed(transfer, existing):
     interface), never by a batch: one naming another is noted, not applied.
     """
     notes = []
-    for key, value in current_metadata(existing).items():
+    for key, value in describe(existing).items():
         if key not in transfer.metadata:
             continue
         asked = transfer.metadata[key]

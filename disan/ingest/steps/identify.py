@@ -105,7 +105,8 @@ def names(transfer, key):
 def changed_fields_notes(before, after):
     """Notes naming the catalog fields a batch's metadata changed.
 
-    ``before`` and ``after`` are :func:`current_metadata` of the document
+    ``before`` and ``after`` are :func:`~disan.preservation.description.describe`
+    of the document
     before and after the batch's metadata was applied. A batch run again
     after the catalog was edited may put back what staff corrected; the
     note names each field it changed so that can be checked.

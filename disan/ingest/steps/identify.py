@@ -107,9 +107,8 @@ def changed_fields_notes(before, after):
 
     ``before`` and ``after`` are :func:`~disan.preservation.description.describe`
     of the document before and after the batch's metadata was applied. A
-    batch run again
-    after the catalog was edited may put back what staff corrected; the
-    note names each field it changed so that can be checked.
+    batch run again after the catalog was edited may put back what staff
+    corrected; the note names each field it changed so that can be checked.
     """
     notes = []
     if after["access_level"] != before["access_level"]:

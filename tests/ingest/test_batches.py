@@ -55,6 +55,13 @@ def test_two_folders_with_one_identifier_are_not_mixed(tmp_path, monkeypatch):
     )
     # It names the first folder's document, so it goes with that transfer.
     assert rejection.transfer.source == str(batch_folder.resolve() / "sách A")
+    # The first folder went in; only the second is a refused document.
+    summary = summarize(batch)
+    assert [doc["identifier"] for doc in summary["documents"]] == ["HN-01"]
+    assert summary["totals"]["documents_refused"] == 1
+    assert [item["path"] for item in summary["documents_refused"]] == [
+        str(batch_folder.resolve() / "sách B")
+    ]
 
 
 def test_a_folder_of_refused_files_makes_no_record(tmp_path, monkeypatch):

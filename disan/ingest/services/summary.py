@@ -5,7 +5,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.urls import reverse
 
-from disan.catalog.models import AccessLevel, DocumentStatus
+from disan.access.policy import can_view
+from disan.catalog.models import DocumentStatus
 from disan.ingest.discover import CSV_NAME
 from disan.ingest.models import Job
 
@@ -45,12 +46,20 @@ def summarize(batch, base_url=None):
     failures = []
     # Document folders whose every file was refused: no record was made.
     emptied = []
-    # Transfers whose document this batch refused (a loosened access level,
-    # say): the document may be in the catalog, but not by this batch.
+    rejections = [
+        (item, refusal_kind(item))
+        for item in batch.rejections.select_related("transfer").order_by("path")
+    ]
+    # Transfers whose own folder this batch refused (a loosened access level,
+    # say): the document may be in the catalog, but not by this batch. A
+    # refusal of another folder filed with a transfer (the second of two
+    # folders sharing an identifier goes with the first) leaves it counted.
     refused_transfers = {
         item.transfer_id
-        for item in batch.rejections.exclude(transfer=None)
-        if refusal_kind(item) == "document"
+        for item, kind in rejections
+        if kind == "document"
+        and item.transfer is not None
+        and item.path == item.transfer.source
     }
     for transfer in batch.transfers.select_related("document").order_by("created"):
         document = transfer.document
@@ -81,8 +90,8 @@ def summarize(batch, base_url=None):
                 "title": document.title,
                 "status": document.status,
                 "access_level": document.access_level,
-                # Its access level is public: anyone may see it once online.
-                "public": document.access_level == AccessLevel.PUBLIC,
+                # Anyone may see it once online.
+                "public": can_view(None, document),
                 "changed": bool(transfer.changed),
                 "pages": document.page_count,
                 "bytes": document.byte_count,
@@ -119,9 +128,9 @@ def summarize(batch, base_url=None):
             "path": item.path,
             "code": item.code,
             "reason": item.reason,
-            "refused": refusal_kind(item),
+            "refused": kind,
         }
-        for item in batch.rejections.order_by("path")
+        for item, kind in rejections
     ]
     refused_documents = sorted(
         [item for item in rejected if item["refused"] == "document"] + emptied,

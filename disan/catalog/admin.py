@@ -204,10 +204,9 @@ class HeritageDocumentForm(CatalogForm):
     def clean(self):
         cleaned = super().clean()
         date_fields = {"date_written", "year_start", "year_end"}
-        if "date_written" in self.errors or not date_fields & set(self.changed_data):
+        if not date_fields & set(self.changed_data):
             return cleaned
-        this_year = timezone.localdate().year
-        parsed = self.read_written_date("date_written", this_year)
+        parsed = self.read_written_date("date_written")
         if parsed is None:
             if "date_written" not in self.errors and "date_written" in (
                 self.changed_data
@@ -225,7 +224,11 @@ class HeritageDocumentForm(CatalogForm):
         elif parsed.year_start is not None and "year_start" not in self.errors:
             given_start = start if start is not None else end
             given_end = end if end is not None else start
-            read_end = parsed.year_end if parsed.year_end is not None else this_year
+            read_end = (
+                parsed.year_end
+                if parsed.year_end is not None
+                else timezone.localdate().year
+            )
             if given_end < parsed.year_start or given_start > read_end:
                 self.add_error(
                     "year_start",
@@ -262,7 +265,7 @@ class HeritageDocumentAdmin(HistoryAdmin):
     date_hierarchy = "created"
     autocomplete_fields = AUTHORITY_LINKS + ("archival_file",)
     preservation_fields = (
-        "system_id",
+        "id",
         "status",
         "ocfl_object_id",
         "ocfl_version",
@@ -355,10 +358,6 @@ class HeritageDocumentAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return visible_documents(request.user, super().get_queryset(request))
-
-    @admin.display(description=_("system ID"))
-    def system_id(self, obj):
-        return obj.pk
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a version restores its description only: get_form() and

@@ -3,17 +3,18 @@
 Lists of codes (languages, scripts) are chosen from the catalog's
 vocabularies; lists of words (keywords, other names) are typed as one line.
 Both are stored as the JSON lists the models hold. Written dates are read
-by :func:`disan.catalog.dates.parse_date`, as ``disan import`` reads them.
+by :func:`disan.catalog.importing.values.written_date`, as ``disan import``
+reads them.
 """
 
 import re
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from disan.catalog.dates import DateError, check_not_future, parse_date
+from disan.catalog.importing.values import CellError, written_date
 from disan.catalog.vocabularies import LANGUAGES, SCRIPTS
+from disan.core.text import unique_words
 
 
 class CodeListField(forms.TypedMultipleChoiceField):
@@ -80,12 +81,7 @@ class WordListField(forms.CharField):
             return [str(word) for word in value]
         text = super().to_python(value) or ""
         separator = ";" if ";" in text else ","
-        words = [" ".join(word.split()) for word in re.split(f"[{separator}\n]", text)]
-        found = []
-        for word in words:
-            if word and word not in found:
-                found.append(word)
-        return found
+        return unique_words(re.split(f"[{separator}\n]", text))
 
     def has_changed(self, initial, data):
         return self.to_python(initial or []) != self.to_python(data)
@@ -115,7 +111,7 @@ class CatalogForm(forms.ModelForm):
             if isinstance(field, CodeListField):
                 field.keep_stored(self.initial.get(name))
 
-    def read_written_date(self, name, this_year=None):
+    def read_written_date(self, name):
         """Return the :class:`ParsedDate` of field ``name``, or ``None``.
 
         ``None`` also when the field is empty or already in error; a date
@@ -127,12 +123,10 @@ class CatalogForm(forms.ModelForm):
         if not written:
             return None
         try:
-            parsed = parse_date(written)
-            check_not_future(parsed, this_year or timezone.localdate().year)
-        except DateError as err:
+            return written_date(written, None)
+        except CellError as err:
             self.add_error(name, str(err))
             return None
-        return parsed
 
     def clean(self):
         cleaned = super().clean()

@@ -61,16 +61,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+
+class FilteredAdmin(ReadOnlyAdmin):
+    """Records shown only as far as the user may see their document.
+
+    Deleting a batch lists everything deleted with it; a record the user
+    may not see is not theirs to delete, and Django then lists only its
+    kind, not the record.
+    """
+
     def has_delete_permission(self, request, obj=None):
-        # Deleting a batch lists everything deleted with it; a record the
-        # user may not see is not theirs to delete, and Django then lists
-        # only its kind, not the record.
-        if (
-            obj is not None
-            and not self.get_queryset(request).filter(pk=obj.pk).exists()
-        ):
+        if obj is not None and obj.pk not in self._visible_pks(request):
             return False
         return super().has_delete_permission(request, obj)
+
+    def _visible_pks(self, request):
+        """The keys of the records ``request``'s user may see, read once."""
+        cache = getattr(request, "disan_visible_pks", None)
+        if cache is None:
+            cache = request.disan_visible_pks = {}
+        if self.model not in cache:
+            cache[self.model] = set(
+                self.get_queryset(request).values_list("pk", flat=True)
+            )
+        return cache[self.model]
 
 
 class RejectionInline(admin.TabularInline):
@@ -93,7 +107,7 @@ class BatchAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(ReadOnlyAdmin):
+class TransferAdmin(FilteredAdmin):
     list_display = ("id", "batch", "document", "source", "changed", "created")
     search_fields = ("source", "document__identifier")
     # It names other documents whatever their access level.
@@ -104,7 +118,7 @@ class TransferAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(ReadOnlyAdmin):
+class JobAdmin(FilteredAdmin):
     list_display = (
         "step",
         "status",
@@ -127,7 +141,7 @@ class JobAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Rejection)
-class RejectionAdmin(ReadOnlyAdmin):
+class RejectionAdmin(FilteredAdmin):
     list_display = ("path", "code", "batch", "created")
     list_filter = ("code",)
     search_fields = ("path", "reason")

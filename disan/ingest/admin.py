@@ -71,20 +71,12 @@ class FilteredAdmin(ReadOnlyAdmin):
     """
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.pk not in self._visible_pks(request):
+        if (
+            obj is not None
+            and not self.get_queryset(request).filter(pk=obj.pk).exists()
+        ):
             return False
         return super().has_delete_permission(request, obj)
-
-    def _visible_pks(self, request):
-        """The keys of the records ``request``'s user may see, read once."""
-        cache = getattr(request, "disan_visible_pks", None)
-        if cache is None:
-            cache = request.disan_visible_pks = {}
-        if self.model not in cache:
-            cache[self.model] = set(
-                self.get_queryset(request).values_list("pk", flat=True)
-            )
-        return cache[self.model]
 
 
 class RejectionInline(admin.TabularInline):

@@ -70,9 +70,10 @@ def _normalized_date(written):
 def upsert_document(metadata, new_units=None):
     """Create or update the document named by ``metadata["identifier"]``.
 
-    Returns ``(document, changed)``. A record whose fields already match is
-    not saved, so ingesting the same batch twice changes nothing. A holding
-    unit made for it is named in the list ``new_units``.
+    Returns ``(document, changed)``, ``changed`` naming the fields written:
+    every field of a new record, none of one whose fields already match
+    (it is not saved, so ingesting the same batch twice changes nothing). A
+    holding unit made for it is named in the list ``new_units``.
     """
     identifier = nfc(metadata["identifier"]).strip()
     values = {
@@ -91,7 +92,7 @@ def upsert_document(metadata, new_units=None):
     if document is None:
         document = HeritageDocument.objects.create(identifier=identifier, **values)
         logger.info("Document %s created as %s", identifier, document.pk)
-        return document, True
+        return document, list(values)
 
     changed = [key for key, value in values.items() if getattr(document, key) != value]
     if changed:
@@ -99,4 +100,4 @@ def upsert_document(metadata, new_units=None):
             setattr(document, key, values[key])
         document.save()
         logger.info("Document %s updated: %s", document.pk, ", ".join(changed))
-    return document, bool(changed)
+    return document, changed

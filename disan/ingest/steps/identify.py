@@ -65,9 +65,9 @@ def run(job):
         discard_staging(transfer)
         return []
     else:
-        before = describe(existing)
-        transfer.document, _ = upsert_document(transfer.metadata, new_units)
-        notes += changed_fields_notes(before, describe(transfer.document))
+        before = existing.access_level
+        transfer.document, changed = upsert_document(transfer.metadata, new_units)
+        notes += changed_fields_notes(changed, before, transfer.document.access_level)
     transfer.save(update_fields=["document", "files", "metadata"])
 
     if not accepted:
@@ -102,23 +102,21 @@ def names(transfer, key):
     return keys is None or any(name in keys for name in _MADE_FROM.get(key, (key,)))
 
 
-def changed_fields_notes(before, after):
+def changed_fields_notes(changed, level_before, level_after):
     """Notes naming the catalog fields a batch's metadata changed.
 
-    ``before`` and ``after`` are :func:`~disan.preservation.description.describe`
-    of the document before and after the batch's metadata was applied. A
-    batch run again after the catalog was edited may put back what staff
-    corrected; the note names each field it changed so that can be checked.
+    ``changed`` names the fields :func:`upsert_document` wrote. A batch run
+    again after the catalog was edited may put back what staff corrected;
+    the note names each field it changed so that can be checked.
     """
     notes = []
-    if after["access_level"] != before["access_level"]:
+    if "access_level" in changed:
         notes.append(
-            f"Access level changed from {before['access_level']} to "
-            f"{after['access_level']} by this batch's metadata."
+            f"Access level changed from {level_before} to {level_after} by "
+            "this batch's metadata."
         )
-    fields = sorted(
-        key for key in after if key != "access_level" and after[key] != before.get(key)
-    )
+    # The normalized date is made from the date as written, named already.
+    fields = sorted(set(changed) - {"access_level", "date_edtf"})
     if fields:
         other = "Other catalog fields" if notes else "Catalog fields"
         notes.append(f"{other} changed by this batch's metadata: {', '.join(fields)}.")
@@ -134,8 +132,6 @@ def keep_unnamed(transfer, existing):
     """
     notes = []
     for key, value in describe(existing).items():
-        if key not in transfer.metadata:
-            continue
         asked = transfer.metadata[key]
         if key == "heritage_status" and names(transfer, key) and asked != value:
             notes.append(

@@ -1,4 +1,4 @@
-"""Text normalization shared by every app: NFC, natural sort keys."""
+"""Text normalization shared by every app: NFC, natural sort keys, word lists."""
 
 import re
 import unicodedata
@@ -29,3 +29,17 @@ def strip_diacritics(text):
     decomposed = unicodedata.normalize("NFD", text)
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", bare)
+
+
+def unique_words(items):
+    """Return ``items`` with their spaces made single, each once, in order.
+
+    Empty items are dropped; of items equal once their spaces are made
+    single, the first is kept.
+    """
+    found = []
+    for item in items:
+        item = " ".join(item.split())
+        if item and item not in found:
+            found.append(item)
+    return found

@@ -1,15 +1,11 @@
 """``disan export-catalog FILE``: write the catalog as a CSV or XLSX inventory."""
 
-from importlib import import_module
-
 from django.core.management.base import BaseCommand, CommandError
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.export import export_catalog
 from disan.catalog.importing.kinds import KINDS
-
-# The command module's name is a keyword.
-_import = import_module("disan.catalog.management.commands.import")
+from disan.catalog.management.overwrite import refuse_to_overwrite
 
 
 class Command(BaseCommand):
@@ -38,7 +34,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        _import.refuse_to_overwrite(options["file"], options["force"])
+        refuse_to_overwrite(options["file"], options["force"])
         try:
             kind = KINDS[options["kind"]]
             count = export_catalog(

@@ -1,15 +1,16 @@
 """``disan import FILE``: load a CSV or XLSX inventory into the catalog."""
 
 import json
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.export import write_template
 from disan.catalog.importing.kinds import DOCUMENTS, KINDS
 from disan.catalog.importing.service import import_inventory
+from disan.catalog.management.overwrite import refuse_to_overwrite
 
 
 class Command(BaseCommand):
@@ -117,7 +118,7 @@ class Command(BaseCommand):
         label = _("line %(line)s") % {"line": row.line}
         if row.identifier:
             label += f" ({row.identifier})"
-        self.stdout.write(f"{label}: {ACTIONS[row.action]()}")
+        self.stdout.write(f"{label}: {ACTIONS[row.action]}")
         for error in row.errors:
             column = f"{error['column']}: " if error["column"] else ""
             self.stdout.write(
@@ -159,17 +160,8 @@ class Command(BaseCommand):
 
 # A row's action as the text report names it.
 ACTIONS = {
-    "create": lambda: _("create"),
-    "update": lambda: _("update"),
-    "unchanged": lambda: _("unchanged"),
-    "invalid": lambda: _("invalid"),
+    "create": gettext_lazy("create"),
+    "update": gettext_lazy("update"),
+    "unchanged": gettext_lazy("unchanged"),
+    "invalid": gettext_lazy("invalid"),
 }
-
-
-def refuse_to_overwrite(path, force):
-    """Refuse (exit status 2) to write over an existing file unless ``force``."""
-    if not force and Path(path).exists():
-        raise CommandError(
-            _("%(file)s exists; give --force to overwrite it") % {"file": path},
-            returncode=2,
-        )

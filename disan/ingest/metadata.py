@@ -26,7 +26,7 @@ from disan.catalog.models import (
     ReadingDirection,
     default_access_level,
 )
-from disan.catalog.vocabularies import VERTICAL_LANGUAGES, VERTICAL_SCRIPTS
+from disan.catalog.vocabularies import reads_vertically
 from disan.core.text import nfc
 from disan.ingest.exceptions import MetadataError
 
@@ -352,9 +352,8 @@ def normalize_metadata(raw, *, source):
     for name, choices in _CHOICES.items():
         if name in values:
             result[name] = _choice(values[name], choices, name, errors)
-    if "reading_direction" not in values and (
-        VERTICAL_LANGUAGES & set(result["languages"])
-        or VERTICAL_SCRIPTS & set(result["scripts"])
+    if "reading_direction" not in values and reads_vertically(
+        result["languages"], result["scripts"]
     ):
         result["reading_direction"] = ReadingDirection.RIGHT_TO_LEFT.value
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from disan.catalog.dates import DateError, parse_date
 from disan.catalog.vocabularies import (
     LANGUAGES,
     BackupStatus,
@@ -35,6 +36,8 @@ MAX_ORDINAL = 10**ORDINAL_DIGITS - 1
 EARLIEST_YEAR = 1000
 # Most open first; a document may not be more open than its file.
 ACCESS_ORDER = ("public", "conditional", "secret")
+# A file code's year: four digits (the agency code's groups have two or three).
+_CODE_YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,25 @@ class Problem:
 def compose_file_code(agency_code, year, file_number):
     """Return the file code: agency code, year and file number, dot-joined."""
     return f"{agency_code}.{year}.{file_number}"
+
+
+def split_file_code(code):
+    """Return ``(agency code, year, file number)`` of a file code, or ``None``.
+
+    A file code is the agency code, the year and the file number joined by
+    dots (:func:`compose_file_code`); the number may hold dots itself
+    (``15.VP``), the agency code too (``000.00.31.H26``). The year is the
+    first group of four digits after the first group.
+    """
+    groups = code.split(".")
+    for position in range(1, len(groups) - 1):
+        if _CODE_YEAR.fullmatch(groups[position]):
+            return (
+                ".".join(groups[:position]),
+                int(groups[position]),
+                ".".join(groups[position + 1 :]),
+            )
+    return None
 
 
 def compose_document_code(file_code, ordinal):
@@ -86,7 +108,7 @@ def check_archival_file(values, today=None):
     """Return the problems of an archival file's ``values`` (field -> value)."""
     today = today or datetime.date.today()
     problems = []
-    _check_file_code(values, problems)
+    _check_file_code(values, today, problems)
     _require(values, "title", problems)
     _check_choice(values, "retention", Retention, problems)
     if values.get("retention") == Retention.OTHER and not _text(
@@ -162,7 +184,7 @@ def check_document(values, today=None):
 # --- File code and ordinal -------------------------------------------------
 
 
-def _check_file_code(values, problems):
+def _check_file_code(values, today, problems):
     agency_code = _text(values, "agency_code")
     if not agency_code:
         problems.append(_missing("agency_code"))
@@ -179,7 +201,7 @@ def _check_file_code(values, problems):
             )
         )
     year = values.get("year")
-    last_year = datetime.date.today().year
+    last_year = today.year
     if year in (None, ""):
         problems.append(_missing("year"))
     elif not isinstance(year, int) or not EARLIEST_YEAR <= year <= last_year:
@@ -398,7 +420,7 @@ _EDTF_DAY = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?")
 _EDTF_DECADE = re.compile(r"([0-9]{3})X")
 
 
-def _edtf_days(end):
+def edtf_days(end):
     """Return the first and last day of one EDTF end, or ``None``."""
     decade = _EDTF_DECADE.fullmatch(end)
     if decade:
@@ -430,8 +452,6 @@ def written_span(written):
     when it lists dates: the text then sets no bounds a day can be held to.
     A date in a reign era spans the Gregorian years its lunar days fall in.
     """
-    from disan.catalog.dates import DateError, parse_date
-
     written = (written or "").strip()
     if not written:
         return None
@@ -439,7 +459,7 @@ def written_span(written):
         parsed = parse_date(written)
     except DateError:
         return None
-    ends = [_edtf_days(end) for end in parsed.edtf.split("/")]
+    ends = [edtf_days(end) for end in parsed.edtf.split("/")]
     if None in ends:
         return None
     return ends[0][0], ends[-1][1]

@@ -29,15 +29,10 @@ def neutralize(value):
     return value
 
 
-def columns(kind=DOCUMENTS):
-    """Return the columns an inventory of ``kind`` is written with."""
-    return kind.export_columns()
-
-
 def headers(language="vi", kind=DOCUMENTS):
     """Return the header row, in Vietnamese (``vi``) or English (``en``)."""
     position = 0 if language == "vi" else 1
-    return [column.names[position] for column in columns(kind)]
+    return [column.names[position] for column in kind.export_columns()]
 
 
 def cell(record, column, language="vi"):
@@ -79,7 +74,7 @@ def export_catalog(path, documents=None, language="vi", kind=DOCUMENTS):
     if documents is None:
         documents = kind.model().objects.order_by(kind.key)
     records = documents.select_related(*kind.related).iterator(chunk_size=2000)
-    chosen = columns(kind)
+    chosen = kind.export_columns()
     rows = ([cell(record, column, language) for column in chosen] for record in records)
     return _write(Path(path), headers(language, kind), rows)
 

@@ -6,8 +6,7 @@ the catalog rules a row is checked by. Reading, the report, the all-or-nothing
 transaction and export are shared.
 """
 
-import datetime
-import re
+from abc import ABC, abstractmethod
 from functools import cached_property
 
 from django.utils.translation import gettext as _
@@ -16,11 +15,17 @@ from disan.catalog.importing.columns import COLUMNS, ROW_NUMBER_NAMES
 from disan.catalog.importing.exceptions import InventoryFileError
 from disan.catalog.importing.file_columns import FILE_COLUMNS
 from disan.catalog.importing.values import CellError, bare, fold
+from disan.catalog.validation import (
+    check_archival_file,
+    check_document,
+    compose_file_code,
+    edtf_days,
+    instance_values,
+    split_file_code,
+    written_span,
+)
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ROW_NUMBERS = {key for name in ROW_NUMBER_NAMES for key in (fold(name), bare(name))}
-# A file code's year: four digits (the agency code's groups have two or three).
-_YEAR = re.compile(r"[0-9]{4}")
 
 
 def is_row_number(name):
@@ -28,26 +33,7 @@ def is_row_number(name):
     return fold(name) in _ROW_NUMBERS or bare(name) in _ROW_NUMBERS
 
 
-def split_file_code(code):
-    """Return ``(agency code, year, file number)`` of a file code, or ``None``.
-
-    A file code is the agency code, the year and the file number joined by
-    dots (:func:`~disan.catalog.validation.compose_file_code`); the number
-    may hold dots itself (``15.VP``), the agency code too (``000.00.31.H26``).
-    The year is the first group of four digits after the first group.
-    """
-    groups = code.split(".")
-    for position in range(1, len(groups) - 1):
-        if _YEAR.fullmatch(groups[position]):
-            return (
-                ".".join(groups[:position]),
-                int(groups[position]),
-                ".".join(groups[position + 1 :]),
-            )
-    return None
-
-
-class Kind:
+class Kind(ABC):
     """What one kind of inventory imports into, and how."""
 
     name = ""
@@ -60,8 +46,9 @@ class Kind:
     # Field -> the field whose refused cell already covers its problems.
     covered_by = {}
 
+    @abstractmethod
     def model(self):
-        raise NotImplementedError
+        """Return the model the inventory's rows are records of."""
 
     def missing_columns(self, fields):
         """Return what a header with columns for ``fields`` lacks."""
@@ -105,12 +92,12 @@ class Kind:
         """Return the model values a date as written adds, besides the text."""
         return {}
 
+    @abstractmethod
     def finish(self, row, refs, lookups):
         """Set ``row.identifier`` and check the row against the catalog's rules.
 
         ``refs`` holds the cells read for columns that are not model fields.
         """
-        raise NotImplementedError
 
     def problems_of(self, record):
         """Return the catalog's problems with a record about to be written."""
@@ -133,10 +120,30 @@ class Kind:
         """Return ``(field, message)`` for what a new record must be given."""
         return []
 
+    def report(self, row, problems):
+        """Add ``problems`` (``(field, message)`` pairs) to ``row``'s errors.
+
+        Each is reported under its field's header, unless the row already
+        refused that column, or the column :attr:`covered_by` names for the
+        field. Return whether any was added.
+        """
+        refused = row.refused_columns()
+        found = False
+        for field, message in problems:
+            header = self.header_of(field, row.headers)
+            cover = self.covered_by.get(field)
+            if cover and self.header_of(cover, row.headers) in refused:
+                continue
+            if header not in refused:
+                row.error(header, message)
+                found = True
+        return found
+
     def settle(self, row, stored):
         """Add to ``row.values`` what follows from them and the ``stored``
         record (``None`` for a new one), before the row is compared and
         written."""
+        return
 
 
 class Documents(Kind):
@@ -195,8 +202,6 @@ class Documents(Kind):
         values["reading_direction"] = ReadingDirection.RIGHT_TO_LEFT.value
 
     def finish(self, row, refs, lookups):
-        from disan.catalog.validation import check_document
-
         row.identifier = row.values.get("identifier", "")
         if not row.identifier:
             row.error(
@@ -204,13 +209,9 @@ class Documents(Kind):
                 _("missing; every row needs an identifier"),
             )
         # Every rule at once; a cell already refused is not reported again.
-        refused = {error["column"] for error in row.errors}
-        for problem in check_document(row.values):
-            if problem.field == "identifier" and not row.identifier:
-                continue
-            header = self.header_of(problem.field, row.headers)
-            if header not in refused:
-                row.error(header, problem)
+        self.report(
+            row, [(problem.field, problem) for problem in check_document(row.values)]
+        )
 
 
 class Files(Kind):
@@ -248,11 +249,10 @@ class Files(Kind):
         """The first and last day of a date written to the day, as dates."""
         if parsed.calendar != "gregorian":
             return {}
-        ends = parsed.edtf.split("/")
-        if not all(_DAY.fullmatch(end) for end in ends):
+        spans = [edtf_days(end) for end in parsed.edtf.split("/")]
+        if None in spans or any(first != last for first, last in spans):
             return {}
-        days = [datetime.date.fromisoformat(end) for end in ends]
-        return {"start_date": days[0], "end_date": days[-1]}
+        return {"start_date": spans[0][0], "end_date": spans[-1][1]}
 
     def settle(self, row, stored):
         """Start and end dates follow a changed “Thời gian” on re-import.
@@ -265,8 +265,6 @@ class Files(Kind):
         is kept silently against the new dates. One the text still covers
         stays, since it is more precise than the text.
         """
-        from disan.catalog.validation import written_span
-
         values = row.values
         if stored is None or "date_written" not in values:
             return
@@ -281,8 +279,6 @@ class Files(Kind):
                 values[name] = None
 
     def finish(self, row, refs, lookups):
-        from disan.catalog.validation import compose_file_code
-
         values, headers = row.values, row.headers
         fonds_code, series_code = values.pop("fonds", ""), values.pop("series", "")
         if fonds_code:
@@ -302,7 +298,7 @@ class Files(Kind):
 
         given = values.pop("file_code", "")
         names = ("agency_code", "year", "file_number")
-        refused = {error["column"] for error in row.errors}
+        refused = row.refused_columns()
         if given and any(values.get(name) in (None, "") for name in names):
             # The parts a row leaves out are read from its file code.
             parts = split_file_code(given)
@@ -358,8 +354,6 @@ class Files(Kind):
         ]
 
     def problems_of(self, record):
-        from disan.catalog.validation import check_archival_file, instance_values
-
         return check_archival_file(instance_values(record))
 
 

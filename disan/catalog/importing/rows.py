@@ -32,6 +32,10 @@ class RowResult:
     def error(self, column, message):
         self.errors.append({"column": column, "message": str(message)})
 
+    def refused_columns(self):
+        """Return the columns (headers) the row has errors under."""
+        return {error["column"] for error in self.errors}
+
     def as_json(self):
         """Return the row as plain JSON data: values, date range, errors."""
         values = {name: _plain(value) for name, value in self.values.items()}

@@ -8,7 +8,6 @@ units makes ten queries.
 """
 
 import dataclasses
-import datetime
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -17,8 +16,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from disan.catalog.dates import DateError, check_not_future, parse_date
+from disan.catalog.validation import edtf_days
 from disan.catalog.vocabularies import LANGUAGES
-from disan.core.text import strip_diacritics
+from disan.core.text import strip_diacritics, unique_words
 
 # Control characters other than tab and newline (C0, DEL and C1).
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -83,13 +83,13 @@ def day(value, lookups):
         parsed = parse_date(value)
     except DateError as err:
         raise CellError(str(err)) from err
-    parts = parsed.edtf.split("-") if parsed.calendar == "gregorian" else []
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    span = edtf_days(parsed.edtf) if parsed.calendar == "gregorian" else None
+    if span is None or span[0] != span[1]:
         raise CellError(
             _("'%(value)s' is not one day; write day/month/year (03/12/1867)")
             % {"value": value}
         )
-    return datetime.date(*map(int, parts))
+    return span[0]
 
 
 def written_date(value, lookups):
@@ -142,12 +142,7 @@ def words(limit):
     check = text(limit)
 
     def read(value, lookups):
-        found = []
-        for item in value.split(";"):
-            item = " ".join(check(item, lookups).split())
-            if item and item not in found:
-                found.append(item)
-        return found
+        return unique_words(check(item, lookups) for item in value.split(";"))
 
     return read
 

@@ -58,14 +58,14 @@ class RecordWriter:
         # Sort each row into a new record, a change, or nothing to do.
         creates, updates, fields = [], [], set()
         for row in rows:
-            self.kind.settle(row, existing.get(row.identifier))
-            if row.errors:
-                self._report_rules(row, existing.get(row.identifier))
-                continue
             document = existing.get(row.identifier)
+            self.kind.settle(row, document)
+            if row.errors:
+                self._report_rules(row, document)
+                continue
             if document is None:
                 document = self.model(**row.values)
-                if self._invalid(row, document, new=True):
+                if self._invalid(row, document):
                     continue
                 creates.append(document)
                 row.action = "create"
@@ -126,27 +126,18 @@ class RecordWriter:
                 row.action = "invalid"
         return rows
 
-    def _invalid(self, row, record, new=False):
+    def _invalid(self, row, record):
         """Check ``record`` whole, the row's values with its others; report.
 
-        A cell the row already refused is not reported again.
+        A record not yet in the catalog is checked for what a new one must
+        be given too. A cell the row already refused is not reported again.
         """
-        refused = {error["column"] for error in row.errors}
         problems = [
             (problem.field, problem) for problem in self.kind.problems_of(record)
         ]
-        if new:
+        if record._state.adding:
             problems += self.kind.problems_of_new(row.values)
-        found = False
-        for field, message in problems:
-            header = self.kind.header_of(field, row.headers)
-            cover = self.kind.covered_by.get(field)
-            if cover and self.kind.header_of(cover, row.headers) in refused:
-                continue
-            if header not in refused:
-                row.error(header, message)
-                found = True
-        return found
+        return self.kind.report(row, problems)
 
     def _report_rules(self, row, stored):
         """Add the catalog's rules a refused row breaks too, writing nothing.
@@ -160,11 +151,7 @@ class RecordWriter:
             record = copy.copy(stored)
             for name, value in row.values.items():
                 setattr(record, name, value)
-        self._invalid(row, record, new=stored is None)
-
-
-# The name it had when documents were all it wrote.
-DocumentWriter = RecordWriter
+        self._invalid(row, record)
 
 
 def _changes(document, values):

@@ -29,29 +29,28 @@ def start_batch(path, *, ocr=True, dispatch=None):
 
     dispatch = dispatch or send
     plan = discover_batch(Path(path))
-    if _holds_nothing(plan):
-        if plan.unpacked is not None:
-            shutil.rmtree(plan.unpacked, ignore_errors=True)
-        raise BatchPathError(
-            f"{nfc(str(path))} holds nothing to ingest: there are no page files "
-            "in it or in its sub-folders (hidden files and system files such as "
-            "Thumbs.db are skipped). Put the scans in it, one sub-folder per "
-            "document, and ingest again; no batch was recorded."
-        )
-    batch = Batch.objects.create(source=nfc(str(Path(path).resolve())), ocr=ocr)
-
-    # Items that belong to no document are refused up front.
-    for problem in plan.problems:
-        Rejection.objects.create(
-            batch=batch,
-            path=nfc(str(problem.path)),
-            code=problem.code,
-            reason=problem.reason,
-        )
-
     jobs = []
     identifiers = {}
     try:
+        if _holds_nothing(plan):
+            raise BatchPathError(
+                f"{nfc(str(path))} holds nothing to ingest: there are no page "
+                "files in it or in its sub-folders (hidden files and system "
+                "files such as Thumbs.db are skipped). Put the scans in it, one "
+                "sub-folder per document, and ingest again; no batch was "
+                "recorded."
+            )
+        batch = Batch.objects.create(source=nfc(str(Path(path).resolve())), ocr=ocr)
+
+        # Items that belong to no document are refused up front.
+        for problem in plan.problems:
+            Rejection.objects.create(
+                batch=batch,
+                path=nfc(str(problem.path)),
+                code=problem.code,
+                reason=problem.reason,
+            )
+
         for number, folder in enumerate(plan.documents, start=1):
             transfer = _stage(batch, number, folder, identifiers)
             if transfer is not None:

@@ -1,7 +1,6 @@
 """A record made without an access level is not published by default."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -14,7 +13,8 @@ from disan.catalog.models import (
     HeritageDocument,
     default_access_level,
 )
-from tests.catalog.conftest import make_document, make_unit
+from tests.catalog.conftest import make_document, make_staff, make_unit
+from tests.catalog.test_import import write
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,7 @@ FILE_ROW = (
 
 
 def inventory(tmp_path, *lines):
-    path = tmp_path / "mục lục.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write(tmp_path, "mục lục.csv", lines)
 
 
 def level_of(identifier):
@@ -154,7 +152,7 @@ def test_import_makes_a_new_archival_file_conditional(tmp_path, header, row):
 @pytest.mark.parametrize("default", ["conditional", "public"])
 def test_the_add_form_starts_at_the_default(client, settings, default):
     settings.DISAN_DEFAULT_ACCESS_LEVEL = default
-    client.force_login(User.objects.create_superuser("quản-trị", password="x" * 12))
+    client.force_login(make_staff("quản-trị", superuser=True))
 
     documents = client.get(reverse("admin:catalog_heritagedocument_add"))
     files = client.get(reverse("admin:catalog_archivalfile_add"))

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from disan.catalog.dates import DateError, parse_date
-from disan.catalog.models import AccessLevel, ArchivalFile, Fonds, Person
+from disan.catalog.models import ArchivalFile, Fonds, Person
 from tests.catalog.conftest import make_document, make_file, make_staff, make_unit
+from tests.catalog.test_admin import date_errors as errors
 from tests.catalog.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
@@ -35,11 +36,6 @@ def edit(client, record, **values):
     return client.post(change_url(record), data)
 
 
-def errors(response):
-    assert response.status_code == 200
-    return response.context["adminform"].form.errors
-
-
 def checkboxes(page, name):
     """Return ``{value: (label, checked)}`` of the check boxes named ``name``."""
     tree = lxml.html.fromstring(page)
@@ -54,7 +50,6 @@ def test_languages_and_scripts_are_ticked_from_the_vocabularies(staff):
     document = make_document(
         "BT-020",
         "Hương ước làng Cổ Nhuế",
-        access_level=AccessLevel.PUBLIC,
         languages=["lzh", "xyz"],
         scripts=["Hani"],
     )

@@ -3,38 +3,24 @@
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 from disan.catalog.models import HeritageDocument
 from disan.ingest.metadata import normalize_metadata
 from disan.ingest.models import Transfer
 from disan.ingest.services.summary import format_text, summarize
 from disan.ingest.steps.identify import names
-from tests.ingest.test_batches import PRINTED, run_batch
+from tests.ingest.test_batches import PRINTED, import_catalog, make_batch, run_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TIGHTENED = "Access level changed from public to conditional by this batch's metadata."
 
 
-def make_batch(root, header, row):
-    """A batch of one document folder, ``quyển 1``, described by one CSV row."""
-    folder = root / "lô" / "quyển 1"
-    folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / "trang.tif").exists():
-        shutil.copyfile(PRINTED, folder / "trang.tif")
-    (root / "lô" / "metadata.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
-    return root / "lô"
-
-
 def import_public(tmp_path):
     """Record HN-Q1 in the catalog as public, the way a cataloger does."""
-    inventory = tmp_path / "mục lục.csv"
-    inventory.write_text(
-        "Mã tài liệu,Tiêu đề,Mức truy cập\nHN-Q1,Quyển 1,công khai\n",
-        encoding="utf-8",
+    import_catalog(
+        tmp_path, "Mã tài liệu,Tiêu đề,Mức truy cập\nHN-Q1,Quyển 1,công khai\n"
     )
-    call_command("import", str(inventory), verbosity=0)
     assert HeritageDocument.objects.get().access_level == "public"
 
 
@@ -169,15 +155,13 @@ def test_a_transfer_staged_before_keys_were_recorded_names_every_key(keys, named
 def import_described(tmp_path):
     """Record HN-Q1 in the catalog with a full description, as a cataloger
     does before the scans arrive."""
-    inventory = tmp_path / "mục lục.csv"
-    inventory.write_text(
+    import_catalog(
+        tmp_path,
         "Mã tài liệu,Tiêu đề,Tên gốc,Mô tả,Niên đại,Ngôn ngữ,Cấp di sản,"
         "Đơn vị lưu giữ,Mức truy cập\n"
         "HN-Q1,Sắc phong thời Tự Đức,敕封,Sắc phong cho làng Đông Ngạc,"
         "Tự Đức năm thứ 20,Hán,quốc gia,Bảo tàng Hà Nội,công khai\n",
-        encoding="utf-8",
     )
-    call_command("import", str(inventory), verbosity=0)
     return HeritageDocument.objects.get()
 
 

@@ -30,6 +30,23 @@ def run_batch(path, monkeypatch, *, ocr=False):
     return batch
 
 
+def make_batch(root, header, row):
+    """A batch of one document folder, ``quyển 1``, described by one CSV row."""
+    folder = root / "lô" / "quyển 1"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "trang.tif").exists():
+        shutil.copyfile(PRINTED, folder / "trang.tif")
+    (root / "lô" / "metadata.csv").write_text(f"{header}\n{row}\n", encoding="utf-8")
+    return root / "lô"
+
+
+def import_catalog(tmp_path, text):
+    """Record documents in the catalog from an inventory, as a cataloger does."""
+    inventory = tmp_path / "mục lục.csv"
+    inventory.write_text(text, encoding="utf-8")
+    call_command("import", str(inventory), verbosity=0)
+
+
 def test_two_folders_with_one_identifier_are_not_mixed(tmp_path, monkeypatch):
     batch_folder = tmp_path / "lô"
     for name in ("sách A", "sách B"):

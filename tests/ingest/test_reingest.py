@@ -1,10 +1,8 @@
 """Ingesting a folder again: what the catalog keeps, and what pages keep."""
 
-import shutil
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from disan.catalog.models import HeritageDocument, Page
 from disan.derivatives import paths
@@ -13,30 +11,22 @@ from disan.ingest.services.summary import format_text, summarize
 from disan.ingest.steps import ocr as ocr_step
 from disan.ocr.engines.base import OcrResult
 from tests.conftest import run_description_jobs
-from tests.ingest.test_batches import PRINTED, run_batch
+from tests.ingest import test_batches
+from tests.ingest.test_batches import import_catalog, run_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEADER = "folder,identifier,title,access_level,description\n"
+HEADER = "folder,identifier,title,access_level,description"
 
 
 def make_batch(root, *, description="Bản in", access="public"):
-    folder = root / "lô" / "quyển 1"
-    folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / "trang.tif").exists():
-        shutil.copyfile(PRINTED, folder / "trang.tif")
-    (root / "lô" / "metadata.csv").write_text(
-        HEADER + f'quyển 1,HN-Q1,Quyển 1,{access},"{description}"\n', encoding="utf-8"
+    return test_batches.make_batch(
+        root, HEADER, f'quyển 1,HN-Q1,Quyển 1,{access},"{description}"'
     )
-    return root / "lô"
 
 
 def make_secret_in_catalog(tmp_path):
-    inventory = tmp_path / "s.csv"
-    inventory.write_text(
-        "Mã tài liệu,Tiêu đề,Mức truy cập\nHN-Q1,Quyển 1,mật\n", encoding="utf-8"
-    )
-    call_command("import", str(inventory), verbosity=0)
+    import_catalog(tmp_path, "Mã tài liệu,Tiêu đề,Mức truy cập\nHN-Q1,Quyển 1,mật\n")
     assert HeritageDocument.objects.get().access_level == "secret"
     # A worker stores the edit in the object as a new version.
     assert run_description_jobs()
@@ -126,13 +116,11 @@ def test_an_older_batch_run_again_names_the_fields_it_puts_back(tmp_path, monkey
     run_batch(first, monkeypatch)
     run_batch(make_batch(tmp_path / "2", description="Bản in lần 2"), monkeypatch)
     # A cataloger corrects the description since.
-    inventory = tmp_path / "sửa.csv"
-    inventory.write_text(
+    import_catalog(
+        tmp_path,
         "Mã tài liệu,Tiêu đề,Mô tả,Mức truy cập\n"
         "HN-Q1,Quyển 1,Bản in đã sửa,công khai\n",
-        encoding="utf-8",
     )
-    call_command("import", str(inventory), verbosity=0)
     assert run_description_jobs()
 
     batch = run_batch(first, monkeypatch)

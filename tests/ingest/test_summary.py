@@ -13,7 +13,7 @@ from disan.ingest import tasks
 from disan.ingest.management.commands.ingest import Command
 from disan.ingest.models import Batch
 from disan.ingest.services.summary import format_text, plural, summarize
-from tests.ingest.test_batches import PRINTED, run_batch
+from tests.ingest.test_batches import PRINTED, import_catalog, run_batch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,13 +125,11 @@ def test_a_batch_with_every_document_refused_exits_1(tmp_path, ingest):
 
 def import_conditional(tmp_path, *identifiers):
     """Record documents in the catalog as conditional, with no files yet."""
-    inventory = tmp_path / "mục lục.csv"
-    inventory.write_text(
+    import_catalog(
+        tmp_path,
         "Mã tài liệu,Tiêu đề,Mức truy cập\n"
         + "".join(f"{name},{name},hạn chế\n" for name in identifiers),
-        encoding="utf-8",
     )
-    call_command("import", str(inventory), verbosity=0)
 
 
 OPENED = json.dumps({"access_level": "public"})

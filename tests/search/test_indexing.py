@@ -7,14 +7,7 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from disan.catalog.models import (
-    AccessLevel,
-    DocumentStatus,
-    HeritageDocument,
-    HoldingUnit,
-    MasterFile,
-    Page,
-)
+from disan.catalog.models import DocumentStatus, MasterFile, Page
 from disan.search import get_backend
 from disan.search.backends.sqlite_fts import SQLiteFTSBackend
 from disan.search.exceptions import SearchConfigurationError
@@ -24,20 +17,10 @@ from disan.search.indexing import (
     reindex_all,
     remove_document,
 )
+from tests.catalog.conftest import make_document as make_heritage_document
 from tests.search.conftest import make_document
 
 pytestmark = pytest.mark.django_db
-
-
-def make_heritage_document(identifier, title, *, status=DocumentStatus.ONLINE, **extra):
-    unit, _ = HoldingUnit.objects.get_or_create(
-        code="bao-tang-ha-noi", defaults={"name": "Bảo tàng Hà Nội"}
-    )
-    # Public unless a test says otherwise: the searches here are the public's.
-    extra.setdefault("access_level", AccessLevel.PUBLIC)
-    return HeritageDocument.objects.create(
-        identifier=identifier, title=title, holding_unit=unit, status=status, **extra
-    )
 
 
 def add_pages(document, texts):

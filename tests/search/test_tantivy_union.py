@@ -119,7 +119,9 @@ def test_the_union_is_walked_further_when_its_best_lack_a_word(tmp_path):
     }
     assert sum((a.segment_ord, a.doc) in holding for _, a in first) < 10
 
-    got = tantivy_query._best(schema, searcher, both, 10, union)
+    got = tantivy_query._best(
+        schema, searcher, both, 10, union, lambda a: [searcher.doc(a)["id"][0]]
+    )
 
     expected = searcher.search(both, 10, count=False).hits
     assert [s for s, _ in got] == pytest.approx([s for s, _ in expected], rel=1e-5)

@@ -133,7 +133,7 @@ def ranked_page(schema, searcher, parsed, filters, hidden, offset, limit, read):
     union = word_union(schema, searcher, parsed, filters, "x_")
     page = [
         (1.0 + ranking.share(raw), address)
-        for raw, address in _top(schema, searcher, exact, wanted, hidden, union)
+        for raw, address in _top(schema, searcher, exact, wanted, hidden, union, read)
     ]
     if len(page) < wanted:
         # The exact tier ran out, so all of its visible documents are on
@@ -149,7 +149,7 @@ def ranked_page(schema, searcher, parsed, filters, hidden, offset, limit, read):
                 ]
             )
         union = word_union(schema, searcher, parsed, filters, "f_")
-        rest = _top(schema, searcher, folded, wanted - len(page), hidden, union)
+        rest = _top(schema, searcher, folded, wanted - len(page), hidden, union, read)
         page += [(ranking.share(raw), address) for raw, address in rest]
     return page[offset:wanted]
 
@@ -179,35 +179,33 @@ def word_union(schema, searcher, parsed, filters, form):
     """
     if filters or len(parsed.terms) < 2:
         return None
-    words = []
+    floor = UNION_SHARE * searcher.num_docs
     for term in parsed.terms:
-        tokens = term.folded if form == "f_" else term.tokens
+        tokens = _tokens(term, form)
         if term.prefix or len(tokens) != 1:
             return None
-        words.append(tokens[0])
-    floor = UNION_SHARE * searcher.num_docs
-    field = form + "words"
-    if any(searcher.doc_freq(field, word) < floor for word in words):
-        return None
+        if searcher.doc_freq(form + "words", tokens[0]) < floor:
+            return None
     return tantivy.Query.boolean_query(
-        [(Should, tantivy.Query.term_query(schema, field, word)) for word in words]
+        [(Should, _term(schema, searcher, term, form)) for term in parsed.terms]
     )
 
 
-def _best(schema, searcher, query, asked, union=None):
+def _best(schema, searcher, query, asked, union, read):
     """Return the best ``asked`` [(raw score, address)] of ``query``.
 
-    With ``union`` (the union of the words ``query`` asks all of), they are
-    the documents of ``query`` among the union's best: Tantivy prunes a
-    union, and a document holding every word has the same score in both.
-    More of the union is taken while too few of its best hold every word.
+    With ``union`` (the union of the words ``query`` asks all of, or None),
+    they are the documents of ``query`` among the union's best: Tantivy
+    prunes a union, and a document holding every word has the same score in
+    both. More of the union is taken while too few of its best hold every
+    word. ``read`` returns the stored fields of an address (id first).
     """
     taken = max(asked * UNION_FIRST, UNION_LEAST)
     while union is not None and taken <= UNION_MOST:
         best = searcher.search(union, taken, count=False).hits
         if not best:
             return []
-        ids = [searcher.doc(address)["id"][0] for _, address in best]
+        ids = [read(address)[0] for _, address in best]
         members = tantivy.Query.boolean_query(
             [(Must, query), (Must, tantivy.Query.term_set_query(schema, "id", ids))]
         )
@@ -226,14 +224,14 @@ def _best(schema, searcher, query, asked, union=None):
     return searcher.search(query, asked, count=False).hits
 
 
-def _top(schema, searcher, query, wanted, hidden, union=None):
+def _top(schema, searcher, query, wanted, hidden, union, read):
     """Return the best ``wanted`` [(raw score, address)] of ``query`` at a
-    visible level, or all of them if there are fewer; ``union`` as for
-    :func:`_best`."""
+    visible level, or all of them if there are fewer; ``union`` and ``read``
+    as for :func:`_best`."""
     if not hidden:
-        return _best(schema, searcher, query, wanted, union)
+        return _best(schema, searcher, query, wanted, union, read)
     asked = wanted + SPARE_HITS
-    hits = _best(schema, searcher, query, asked, union)
+    hits = _best(schema, searcher, query, asked, union, read)
     codes = searcher.fast_field_values("access_code", [a for _, a in hits])
     hidden_codes = {level_code(level) for level in hidden}
     kept = [h for h, c in zip(hits, codes, strict=True) if c not in hidden_codes]
@@ -248,7 +246,7 @@ def _top(schema, searcher, query, wanted, hidden, union=None):
 
 def _term(schema, searcher, term, form):
     """Return the query of one term in the ``form`` fields."""
-    tokens = term.folded if form == "f_" else term.tokens
+    tokens = _tokens(term, form)
     if term.prefix:
         words = _expand(searcher, form + "words", tokens[0])
         if not words:
@@ -260,6 +258,11 @@ def _term(schema, searcher, term, form):
     if len(pairs) == 1:
         return tantivy.Query.term_query(schema, form + "pairs", pairs[0])
     return tantivy.Query.phrase_query(schema, form + "pairs", pairs)
+
+
+def _tokens(term, form):
+    """Return the tokens of ``term`` as the ``form`` fields hold them."""
+    return term.folded if form == "f_" else term.tokens
 
 
 def _head(schema, searcher, term):

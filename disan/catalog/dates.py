@@ -41,13 +41,14 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # Tone marks of Vietnamese, as combining characters after NFD.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-_CENTURY_NUMBER = r"([ivxlc]+|\d{1,2})"
+# The word for century, the number of one, and the parts of one (see
+# _CENTURY_PARTS) as the patterns below write them.
+_CENTURY_WORD = r"(?:thế\s*k[ỷỉ]|tk)\.?\s*"
+_CENTURY_NUMBER = r"[ivxlc]+|\d{1,2}"
+_CENTURY_PART_WORDS = r"nửa\s+(?:đầu|sau|cuối)|đầu|giữa|cuối"
 _CENTURY = re.compile(
-    r"(?:thế\s*k[ỷỉ]|tk)\.?\s*"
-    + _CENTURY_NUMBER
-    + r"(?:\s*(?:[-–—]|đến)\s*"
-    + _CENTURY_NUMBER
-    + r")?(?![\w])",
+    rf"{_CENTURY_WORD}({_CENTURY_NUMBER})"
+    rf"(?:\s*(?:[-–—]|đến)\s*({_CENTURY_NUMBER}))?(?![\w])",
     re.IGNORECASE,
 )
 # Roman numerals of centuries 1 to 99, in their usual form.
@@ -66,12 +67,11 @@ _CENTURY_PARTS = {
     "nửa cuối": (51, 100),
 }
 _CENTURY_PART_TEXT = (
-    r"(?:(?:nửa\s+(?:đầu|sau|cuối)|đầu|giữa|cuối)\s+)?(?:thế\s*k[ỷỉ]|tk)\.?\s*"
-    r"(?:[ivxlc]+|\d{1,2})(?![\w])"
+    rf"(?:(?:{_CENTURY_PART_WORDS})\s+)?{_CENTURY_WORD}(?:{_CENTURY_NUMBER})(?![\w])"
 )
 _CENTURY_PART = re.compile(
-    r"(?:(?P<part>nửa\s+(?:đầu|sau|cuối)|đầu|giữa|cuối)\s+)?(?:thế\s*k[ỷỉ]|tk)\.?\s*"
-    r"(?P<number>[ivxlc]+|\d{1,2})",
+    rf"(?:(?P<part>{_CENTURY_PART_WORDS})\s+)?{_CENTURY_WORD}"
+    rf"(?P<number>{_CENTURY_NUMBER})",
     re.IGNORECASE,
 )
 # Two parts of centuries side by side: "cuối thế kỷ XVIII đầu thế kỷ XIX".

@@ -41,8 +41,9 @@ def checked_size(path, name):
     return size
 
 
-# Files that are plainly not scans, by extension: their refusal says what
-# they are rather than asking to convert them.
+# Files that are plainly not scans, by extension (none of them in
+# EXTENSIONS): their refusal says what they are rather than asking to
+# convert them.
 NOT_SCANS = {
     **dict.fromkeys(
         (".txt", ".text", ".md", ".markdown", ".rst", ".log", ".csv", ".tsv"),
@@ -63,7 +64,7 @@ def check_extension(name, family):
     expected = EXTENSIONS.get(suffix)
     if not family:
         kind = NOT_SCANS.get(suffix)
-        if kind and not expected:
+        if kind:
             raise RejectedFile(
                 "unsupported_format",
                 f"{name} is not an image or PDF: it is {kind}, so it is not "

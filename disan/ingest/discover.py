@@ -214,6 +214,19 @@ def _csv_rows(path, files, plan):
     return {nfc(row["folder"]): row for row in rows}
 
 
+def holds_files(folder):
+    """Whether ``folder`` or a folder inside it holds a file ingest would
+    look at (hidden and system files such as Thumbs.db are not)."""
+    for _root, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        if any(
+            not name.startswith(".") and name.casefold() not in OS_CLUTTER
+            for name in files
+        ):
+            return True
+    return False
+
+
 def _document(folder, row, plan, is_root, name=None):
     """Plan one document folder; return None if it cannot be ingested."""
     name = nfc(name or folder.name)

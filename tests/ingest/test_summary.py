@@ -217,6 +217,7 @@ def test_queued_without_waiting_a_refused_document_still_exits_3(tmp_path, inges
         [],
         [".DS_Store", "Thumbs.db", "desktop.ini"],
         ["hồ sơ trống/", "hồ sơ khác/.DS_Store"],
+        ["hồ sơ/quyển 1/", "hồ sơ/quyển 2/Thumbs.db", "hồ sơ khác/"],
     ],
 )
 def test_a_folder_with_nothing_to_ingest_is_refused_and_records_nothing(

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from disan.core.text import nfc
 from disan.ingest import pipeline
-from disan.ingest.discover import discover_batch
+from disan.ingest.discover import discover_batch, holds_files
 from disan.ingest.exceptions import BatchPathError, MetadataError
 from disan.ingest.metadata import normalize_metadata
 from disan.ingest.models import Batch, Job, Rejection, Transfer
@@ -74,7 +74,9 @@ def _holds_nothing(plan):
     to audit, and a batch record would only say that it was empty.
     """
     return not plan.documents and all(
-        problem.code == "empty_folder" for problem in plan.problems
+        problem.code == "empty_folder"
+        or (problem.code == "nested_folder" and not holds_files(problem.path))
+        for problem in plan.problems
     )
 
 
